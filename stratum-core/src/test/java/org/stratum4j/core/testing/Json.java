@@ -51,11 +51,27 @@ public final class Json {
         }
     }
 
+    /** Parses one JSON text (an object, array or scalar). */
+    public static Object parse(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            p.nextToken();
+            Object value = read(p);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException("trailing data after JSON: " + text);
+            }
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The object as a map. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> asMap(Object o) {
         return (Map<String, Object>) o;
     }
 
+    /** The array as a list. */
     @SuppressWarnings("unchecked")
     public static List<Object> asList(Object o) {
         return (List<Object>) o;

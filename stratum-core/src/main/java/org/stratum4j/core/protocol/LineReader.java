@@ -195,10 +195,14 @@ final class LineReader {
             }
         }
         // Anything after the object on this line is an error; the line end flushes a pending number.
-        t = parser.nextToken();
-        if (t == JsonToken.NOT_AVAILABLE && !lineEndFed) {
-            feeder.feedInput(LINE_END, 0, 1);
+        try {
             t = parser.nextToken();
+            if (t == JsonToken.NOT_AVAILABLE && !lineEndFed) {
+                feeder.feedInput(LINE_END, 0, 1);
+                t = parser.nextToken();
+            }
+        } catch (IOException notEvenAToken) {
+            t = null;
         }
         if (t != JsonToken.NOT_AVAILABLE) {
             return new DecodeError(requestId(), DecodeError.Kind.TRAILING_DATA, "data after the JSON object");
@@ -268,10 +272,13 @@ final class LineReader {
                     addText(TokenBuffer.STRING);
                     break;
                 case VALUE_NUMBER_INT:
-                    addText(TokenBuffer.INT);
-                    break;
                 case VALUE_NUMBER_FLOAT:
-                    addText(TokenBuffer.FLOAT);
+                    // jackson's non-blocking parser does not apply maxNumberLength to every number.
+                    if (parser.getTextLength() > ProtocolLimits.MAX_NUMBER_LENGTH) {
+                        return new DecodeError(requestId(), DecodeError.Kind.LIMIT_EXCEEDED,
+                                "number longer than " + ProtocolLimits.MAX_NUMBER_LENGTH + " characters");
+                    }
+                    addText(t == JsonToken.VALUE_NUMBER_INT ? TokenBuffer.INT : TokenBuffer.FLOAT);
                     break;
                 case VALUE_TRUE:
                     tokens.add(TokenBuffer.TRUE, null, 0, 0);

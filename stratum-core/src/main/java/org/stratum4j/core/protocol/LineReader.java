@@ -144,6 +144,9 @@ final class LineReader {
             }
             // t is FIELD_NAME at the top level.
             String name = parser.currentName();
+            if (hasLoneSurrogate(name)) {
+                return new DecodeError(requestId(), DecodeError.Kind.INVALID_UTF8, "key with an unpaired surrogate escape");
+            }
             int bit = memberBit(name);
             if (bit != 0) {
                 if ((seen & bit) != 0) {
@@ -263,12 +266,21 @@ final class LineReader {
                     tokens.add(TokenBuffer.END, null, 0, 0);
                     depth--;
                     break;
-                case FIELD_NAME:
+                case FIELD_NAME: {
                     // Not getTextCharacters(): jackson's non-blocking parser can return a stale copy
                     // of the previous name there. currentName() is the canonical String, no copy.
-                    tokens.add(TokenBuffer.FIELD, parser.currentName());
+                    String name = parser.currentName();
+                    if (hasLoneSurrogate(name)) {
+                        return new DecodeError(requestId(), DecodeError.Kind.INVALID_UTF8, "key with an unpaired surrogate escape");
+                    }
+                    tokens.add(TokenBuffer.FIELD, name);
                     break;
+                }
                 case VALUE_STRING:
+                    if (hasLoneSurrogate(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
+                        // A \uD800-style escape with no partner: not text, and it could not be echoed faithfully.
+                        return new DecodeError(requestId(), DecodeError.Kind.INVALID_UTF8, "string with an unpaired surrogate escape");
+                    }
                     addText(TokenBuffer.STRING);
                     break;
                 case VALUE_NUMBER_INT:
@@ -317,6 +329,34 @@ final class LineReader {
 
     private void addText(byte kind) throws IOException {
         tokens.add(kind, parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+    }
+
+    static boolean hasLoneSurrogate(char[] c, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            char ch = c[i];
+            if (ch >= Character.MIN_SURROGATE && ch <= Character.MAX_SURROGATE) {
+                if (Character.isHighSurrogate(ch) && i + 1 < off + len && Character.isLowSurrogate(c[i + 1])) {
+                    i++;
+                } else {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch >= Character.MIN_SURROGATE && ch <= Character.MAX_SURROGATE) {
+                if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static int memberBit(String name) {

@@ -7,8 +7,8 @@ import java.util.Map;
 final class Wire {
 
     private static final byte[] ID_PREFIX = ascii("{\"id\":");
-    private static final byte[] METHOD_PREFIX = ascii(",\"method\":\"");
-    private static final byte[] PARAMS_PREFIX = ascii("\",\"params\":[");
+    private static final byte[] METHOD_PREFIX = ascii(",\"method\":");
+    private static final byte[] PARAMS_PREFIX = ascii(",\"params\":[");
     private static final byte[] END_PARAMS = ascii("]}\n");
     private static final byte[] RESULT_PREFIX = ascii(",\"result\":");
     private static final byte[] ERROR_NULL = ascii(",\"error\":null}\n");
@@ -27,7 +27,8 @@ final class Wire {
         out.raw(ID_PREFIX);
         id.writeTo(out);
         out.raw(METHOD_PREFIX);
-        out.ascii(method);
+        // Escaped: an unknown method echoed by a proxy is whatever text the peer sent.
+        out.string(method);
         out.raw(PARAMS_PREFIX);
     }
 

@@ -187,6 +187,20 @@ class PoolCodecTest {
         assertThat(((DecodeError) pool.decode(bad, 0, bad.length)).isGarbage()).isTrue();
     }
 
+    /** Found by CodecFuzzTest: both used to break the encode → decode round trip. */
+    @Test
+    void fuzzFindingsStayFixed() {
+        assertThat(kind(pool.decode("{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"w\\uDFFFx\",\"j\",\"00\",\"00\",\"00\"]}")))
+                .isEqualTo(DecodeError.Kind.INVALID_UTF8);
+        assertThat(kind(pool.decode("{\"id\":4,\"method\":\"m\",\"params\":[],\"\\uD800\":1}"))).isEqualTo(DecodeError.Kind.INVALID_UTF8);
+        // A paired surrogate escape is fine.
+        assertThat(((Authorize) pool.decode("{\"id\":4,\"method\":\"mining.authorize\",\"params\":[\"\\uD834\\uDD1E\"]}")).worker())
+                .isEqualTo("\uD834\uDD1E");
+        UnknownMethod odd = (UnknownMethod) pool.decode("{\"id\":4,\"method\":\"m\\ning\\\"x\"}");
+        assertThat(odd.method()).isEqualTo("m\ning\"x");
+        assertThat(pool.decode(line(client.encode(odd)).trim())).isEqualTo(odd);
+    }
+
     private static DecodeError.Kind kind(MinerMessage m) {
         return ((DecodeError) m).kind();
     }

@@ -97,9 +97,15 @@ public final class JsonLineWriter {
 
     /** A quoted string of {@code bytes} as lower-case hex. */
     void hexString(byte[] bytes) {
-        ensure(2 + 2 * bytes.length);
+        hexString(bytes, 0, bytes.length);
+    }
+
+    /** A quoted string of {@code length} bytes from {@code offset} as lower-case hex. */
+    void hexString(byte[] bytes, int offset, int length) {
+        ensure(2 + 2 * length);
         buf[size++] = '"';
-        for (byte b : bytes) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
             buf[size++] = HEX[(b >>> 4) & 0xf];
             buf[size++] = HEX[b & 0xf];
         }

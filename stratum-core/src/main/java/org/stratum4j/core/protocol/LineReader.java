@@ -36,6 +36,8 @@ final class LineReader {
     final TokenBuffer tokens = new TokenBuffer();
     private JsonParser parser;
     private int linesOnParser;
+    /** Whether the current line has a backslash, i.e. JSON escapes that could hide a lone surrogate. */
+    private boolean escapes;
 
     /** Token indexes of the top-level members, -1 when absent. */
     int id;
@@ -89,7 +91,9 @@ final class LineReader {
         if (isBlank(line, offset, length)) {
             return new DecodeError(RequestId.NULL, DecodeError.Kind.EMPTY_LINE, "empty line");
         }
-        int bad = Utf8.firstInvalid(line, offset, length);
+        int bad = Utf8.scan(line, offset, length);
+        // Unpaired surrogates can only come from \\u escapes: raw ones fail the UTF-8 check.
+        escapes = bad == Utf8.VALID_WITH_BACKSLASH;
         if (bad >= 0) {
             return new DecodeError(RequestId.NULL, DecodeError.Kind.INVALID_UTF8, "invalid UTF-8 at byte " + (bad - offset));
         }
@@ -144,7 +148,7 @@ final class LineReader {
             }
             // t is FIELD_NAME at the top level.
             String name = parser.currentName();
-            if (hasLoneSurrogate(name)) {
+            if (escapes && hasLoneSurrogate(name)) {
                 return new DecodeError(requestId(), DecodeError.Kind.INVALID_UTF8, "key with an unpaired surrogate escape");
             }
             int bit = memberBit(name);
@@ -200,7 +204,9 @@ final class LineReader {
         // Anything after the object on this line is an error; the line end flushes a pending number.
         try {
             t = parser.nextToken();
-            if (t == JsonToken.NOT_AVAILABLE && !lineEndFed) {
+            // When the line's last visible byte is '}', any trailing token is already terminated by
+            // it, so the line end only needs feeding (to flush a trailing number) otherwise.
+            if (t == JsonToken.NOT_AVAILABLE && !lineEndFed && !endsWithBrace(line, offset, length)) {
                 feeder.feedInput(LINE_END, 0, 1);
                 t = parser.nextToken();
             }
@@ -270,14 +276,14 @@ final class LineReader {
                     // Not getTextCharacters(): jackson's non-blocking parser can return a stale copy
                     // of the previous name there. currentName() is the canonical String, no copy.
                     String name = parser.currentName();
-                    if (hasLoneSurrogate(name)) {
+                    if (escapes && hasLoneSurrogate(name)) {
                         return new DecodeError(requestId(), DecodeError.Kind.INVALID_UTF8, "key with an unpaired surrogate escape");
                     }
                     tokens.add(TokenBuffer.FIELD, name);
                     break;
                 }
                 case VALUE_STRING:
-                    if (hasLoneSurrogate(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
+                    if (escapes && hasLoneSurrogate(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength())) {
                         // A \uD800-style escape with no partner: not text, and it could not be echoed faithfully.
                         return new DecodeError(requestId(), DecodeError.Kind.INVALID_UTF8, "string with an unpaired surrogate escape");
                     }
@@ -400,6 +406,16 @@ final class LineReader {
             }
             parser = null;
         }
+    }
+
+    private static boolean endsWithBrace(byte[] b, int off, int len) {
+        for (int i = off + len - 1; i >= off; i--) {
+            byte c = b[i];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return c == '}';
+            }
+        }
+        return false;
     }
 
     private static boolean isBlank(byte[] b, int off, int len) {

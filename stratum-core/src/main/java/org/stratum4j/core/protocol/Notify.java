@@ -115,6 +115,16 @@ public final class Notify implements PoolMessage {
         return out;
     }
 
+    /** The coinb1 array itself, for the encoder (never modified). */
+    byte[] coinb1Unsafe() {
+        return coinb1;
+    }
+
+    /** The coinb2 array itself, for the encoder (never modified). */
+    byte[] coinb2Unsafe() {
+        return coinb2;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Notify)) {

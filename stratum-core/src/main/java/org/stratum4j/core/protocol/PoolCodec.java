@@ -25,6 +25,8 @@ public final class PoolCodec {
     /** The last worker and job id strings seen, reused while the next submit repeats them. */
     private String lastWorker = "";
     private String lastJobId = "";
+    private final int[] submitParams = new int[6];
+    private final byte[] hashScratch = new byte[Sha256Hash.LENGTH];
 
     /** A codec accepting lines up to 16 KiB. */
     public PoolCodec() {
@@ -110,40 +112,49 @@ public final class PoolCodec {
     }
 
     private Submit submit(TokenBuffer t, RequestId id, int params) {
-        int n = Wire.paramCount(t, params);
-        int pWorker = Wire.param(t, params, 0);
-        String worker = pWorker >= 0 && t.isString(pWorker) ? reuse(t, pWorker, true) : null;
+        // One walk over the params array; a submit has at most 6.
+        int[] p = submitParams;
+        int n = 0;
+        if (params >= 0) {
+            int end = t.next(params) - 1;
+            for (int c = params + 1; c < end; c = t.next(c)) {
+                if (n < p.length) {
+                    p[n] = c;
+                }
+                n++;
+            }
+        }
+        String worker = n >= 1 && t.isString(p[0]) ? reuse(t, p[0], true) : null;
         if (worker == null) {
             return Submit.malformed(id, null, "params[0] (worker) must be a string");
         }
         if (n < 5 || n > 6) {
             return Submit.malformed(id, worker, "mining.submit takes 5 or 6 params, got " + n);
         }
-        int pJob = t.element(params, 1);
-        if (!t.isString(pJob)) {
+        if (!t.isString(p[1])) {
             return Submit.malformed(id, worker, "params[1] (job id) must be a string");
         }
-        byte[] en2 = t.hexBytes(t.element(params, 2), ProtocolLimits.MAX_HEX_BYTES);
+        byte[] en2 = t.hexBytes(p[2], ProtocolLimits.MAX_HEX_BYTES);
         if (en2 == null) {
             return Submit.malformed(id, worker, "params[2] (extranonce2) must be hex with an even number of digits");
         }
-        long ntime = t.hexU32(t.element(params, 3));
+        long ntime = t.hexU32(p[3]);
         if (ntime < 0) {
             return Submit.malformed(id, worker, "params[3] (ntime) must be 1 to 8 hex digits");
         }
-        long nonce = t.hexU32(t.element(params, 4));
+        long nonce = t.hexU32(p[4]);
         if (nonce < 0) {
             return Submit.malformed(id, worker, "params[4] (nonce) must be 1 to 8 hex digits");
         }
         boolean hasVersion = n == 6;
         long version = 0;
         if (hasVersion) {
-            version = t.hexU32(t.element(params, 5));
+            version = t.hexU32(p[5]);
             if (version < 0) {
                 return Submit.malformed(id, worker, "params[5] (version bits) must be 1 to 8 hex digits");
             }
         }
-        return Submit.decoded(id, worker, reuse(t, pJob, false), en2, (int) ntime, (int) nonce, hasVersion, (int) version);
+        return Submit.decoded(id, worker, reuse(t, p[1], false), en2, (int) ntime, (int) nonce, hasVersion, (int) version);
     }
 
     private String reuse(TokenBuffer t, int token, boolean worker) {
@@ -313,15 +324,18 @@ public final class PoolCodec {
         return scratch.toByteArray();
     }
 
-    private static void writeNotify(Notify n, JsonLineWriter out) {
+    private void writeNotify(Notify n, JsonLineWriter out) {
+        byte[] hash = hashScratch;
         Wire.beginCall(out, RequestId.NULL, Methods.NOTIFY);
         out.string(n.jobId());
         out.raw((byte) ',');
-        out.hexString(StratumPrevHash.wordSwapped(n.prevHash().internalBytes()));
+        n.prevHash().copyInternalBytesTo(hash, 0);
+        StratumPrevHash.swapWordsInPlace(hash);
+        out.hexString(hash, 0, Sha256Hash.LENGTH);
         out.raw((byte) ',');
-        out.hexString(n.coinb1());
+        out.hexString(n.coinb1Unsafe());
         out.raw((byte) ',');
-        out.hexString(n.coinb2());
+        out.hexString(n.coinb2Unsafe());
         out.raw((byte) ',');
         out.raw((byte) '[');
         boolean first = true;
@@ -330,7 +344,8 @@ public final class PoolCodec {
                 out.raw((byte) ',');
             }
             first = false;
-            out.hexString(step.internalBytes());
+            step.copyInternalBytesTo(hash, 0);
+            out.hexString(hash, 0, Sha256Hash.LENGTH);
         }
         out.raw((byte) ']');
         out.raw((byte) ',');

@@ -23,6 +23,18 @@ public final class StratumPrevHash {
         return Sha256Hash.fromInternalBytes(wordSwapped(Hex.decodeExact(stratumHex, 32, "prevhash")));
     }
 
+    /** Reverses the bytes inside each 4-byte word of {@code b}, in place. */
+    static void swapWordsInPlace(byte[] b) {
+        for (int w = 0; w + 3 < b.length; w += 4) {
+            byte t0 = b[w];
+            byte t1 = b[w + 1];
+            b[w] = b[w + 3];
+            b[w + 1] = b[w + 2];
+            b[w + 2] = t1;
+            b[w + 3] = t0;
+        }
+    }
+
     static byte[] wordSwapped(byte[] b) {
         byte[] out = new byte[b.length];
         for (int w = 0; w < b.length; w += 4) {

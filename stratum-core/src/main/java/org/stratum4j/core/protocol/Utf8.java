@@ -3,16 +3,39 @@ package org.stratum4j.core.protocol;
 /** Strict UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
 final class Utf8 {
 
+    private static final java.lang.invoke.VarHandle LONG_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** {@link #scan} result: the line is valid and contains no backslash. */
+    static final int VALID = -1;
+    /** {@link #scan} result: the line is valid and contains a backslash (so JSON escapes to check). */
+    static final int VALID_WITH_BACKSLASH = -2;
+
     private Utf8() {
     }
 
-    /** Index of the first byte of an invalid sequence, or -1 when all of it is valid. */
-    static int firstInvalid(byte[] b, int off, int len) {
+    /**
+     * Index of the first byte of an invalid sequence, or {@link #VALID} / {@link #VALID_WITH_BACKSLASH}
+     * when all of it is valid.
+     */
+    static int scan(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
+        boolean backslash = false;
+        // Eight ASCII bytes at a time (SWAR): no high bit set; note any '\\' among them.
+        while (i + 8 <= end) {
+            long w = (long) LONG_LE.get(b, i);
+            if ((w & 0x8080808080808080L) != 0) {
+                break;
+            }
+            long x = w ^ 0x5c5c5c5c5c5c5c5cL;
+            backslash |= ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
+            i += 8;
+        }
         while (i < end) {
             int c = b[i];
             if (c >= 0) {
+                backslash |= c == '\\';
                 i++;
                 continue;
             }
@@ -47,6 +70,6 @@ final class Utf8 {
             }
             i += need + 1;
         }
-        return -1;
+        return backslash ? VALID_WITH_BACKSLASH : VALID;
     }
 }

@@ -18,12 +18,8 @@ import org.stratum4j.core.bitcoin.Sha256Hash;
  *
  * <p>{@link #decode} never throws. Not thread-safe: one codec per connection loop.
  */
-public final class ClientCodec {
+public final class ClientCodec extends LineCodec<PoolMessage> {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientCodec.class);
-
-    private final LineReader reader;
-    private final JsonLineWriter scratch = new JsonLineWriter();
 
     /** A codec accepting lines up to 16 KiB. */
     public ClientCodec() {
@@ -36,19 +32,12 @@ public final class ClientCodec {
      * @throws IllegalArgumentException if the limit is below 64 bytes
      */
     public ClientCodec(int maxLineBytes) {
-        this.reader = new LineReader(maxLineBytes);
+        super(maxLineBytes);
     }
 
     /** Decodes one line (without its {@code \n}; a trailing {@code \r} is ignored). Never throws. */
     public PoolMessage decode(byte[] line, int offset, int length) {
-        try {
-            DecodeError e = reader.read(line, offset, length);
-            return e != null ? e : interpret();
-        } catch (RuntimeException bug) {
-            reader.discardParser();
-            LOG.error("stratum4j codec failure on a {}-byte line; please report", length, bug);
-            return new DecodeError(RequestId.NULL, DecodeError.Kind.INTERNAL, "internal decoder error");
-        }
+        return decodeLine(line, offset, length);
     }
 
     /** Decodes one line of text. Never throws. */
@@ -57,23 +46,18 @@ public final class ClientCodec {
         return decode(b, 0, b.length);
     }
 
-    private PoolMessage interpret() {
-        TokenBuffer t = reader.tokens;
-        RequestId id = reader.requestId();
-        if (reader.method < 0) {
-            if (reader.result >= 0 || reader.error >= 0) {
-                return Wire.readResponse(reader);
-            }
-            return new DecodeError(id, DecodeError.Kind.INVALID_METHOD, "missing \"method\"");
-        }
-        int m = reader.method;
-        if (!t.isString(m)) {
-            return new DecodeError(id, DecodeError.Kind.INVALID_METHOD, "\"method\" must be a string");
-        }
-        int params = Wire.paramsOrNone(reader);
-        if (params >= 0 && !t.isArray(params)) {
-            return new DecodeError(id, DecodeError.Kind.INVALID_PARAMS, "params must be an array");
-        }
+    @Override
+    PoolMessage error(DecodeError e) {
+        return e;
+    }
+
+    @Override
+    PoolMessage response(Response r) {
+        return r;
+    }
+
+    @Override
+    PoolMessage call(TokenBuffer t, RequestId id, int m, int params) {
         if (t.textEquals(m, Methods.NOTIFY)) {
             return notify(t, id, params);
         }
@@ -179,10 +163,6 @@ public final class ClientCodec {
             v = v * 10 + (c - '0');
         }
         return v;
-    }
-
-    private static DecodeError invalid(RequestId id, String method, String why) {
-        return new DecodeError(id, DecodeError.Kind.INVALID_PARAMS, method + ": " + why);
     }
 
     // ------------------------------------------------------------------ encoding

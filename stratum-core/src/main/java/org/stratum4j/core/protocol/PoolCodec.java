@@ -16,12 +16,8 @@ import org.stratum4j.core.bitcoin.Sha256Hash;
  *
  * <p>Not thread-safe: one codec per event loop.
  */
-public final class PoolCodec {
+public final class PoolCodec extends LineCodec<MinerMessage> {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PoolCodec.class);
-
-    private final LineReader reader;
-    private final JsonLineWriter scratch = new JsonLineWriter();
     /** The last worker and job id strings seen, reused while the next submit repeats them. */
     private String lastWorker = "";
     private String lastJobId = "";
@@ -39,20 +35,12 @@ public final class PoolCodec {
      * @throws IllegalArgumentException if the limit is below 64 bytes
      */
     public PoolCodec(int maxLineBytes) {
-        this.reader = new LineReader(maxLineBytes);
+        super(maxLineBytes);
     }
 
     /** Decodes one line (without its {@code \n}; a trailing {@code \r} is ignored). Never throws. */
     public MinerMessage decode(byte[] line, int offset, int length) {
-        try {
-            DecodeError e = reader.read(line, offset, length);
-            return e != null ? e : interpret();
-        } catch (RuntimeException bug) {
-            // A codec bug must not take the event loop down with it: report it as a decode error.
-            reader.discardParser();
-            LOG.error("stratum4j codec failure on a {}-byte line; please report", length, bug);
-            return new DecodeError(RequestId.NULL, DecodeError.Kind.INTERNAL, "internal decoder error");
-        }
+        return decodeLine(line, offset, length);
     }
 
     /** Decodes one line of text. Never throws. */
@@ -61,26 +49,25 @@ public final class PoolCodec {
         return decode(b, 0, b.length);
     }
 
-    private MinerMessage interpret() {
-        TokenBuffer t = reader.tokens;
-        RequestId id = reader.requestId();
-        if (reader.method < 0) {
-            if (reader.result >= 0 || reader.error >= 0) {
-                return Wire.readResponse(reader);
-            }
-            return new DecodeError(id, DecodeError.Kind.INVALID_METHOD, "missing \"method\"");
-        }
-        int m = reader.method;
-        if (!t.isString(m)) {
-            return new DecodeError(id, DecodeError.Kind.INVALID_METHOD, "\"method\" must be a string");
-        }
-        int params = Wire.paramsOrNone(reader);
-        if (params >= 0 && !t.isArray(params)) {
-            if (t.textEquals(m, Methods.SUBMIT)) {
-                return Submit.malformed(id, null, "params must be an array");
-            }
-            return new DecodeError(id, DecodeError.Kind.INVALID_PARAMS, "params must be an array");
-        }
+    @Override
+    MinerMessage error(DecodeError e) {
+        return e;
+    }
+
+    @Override
+    MinerMessage response(Response r) {
+        return r;
+    }
+
+    @Override
+    MinerMessage paramsNotArray(TokenBuffer t, RequestId id, int method) {
+        // Even a malformed submit is a Submit, so the engine can answer 25/24 before 20.
+        return t.textEquals(method, Methods.SUBMIT) ? Submit.malformed(id, null, "params must be an array")
+                : super.paramsNotArray(t, id, method);
+    }
+
+    @Override
+    MinerMessage call(TokenBuffer t, RequestId id, int m, int params) {
         if (t.textEquals(m, Methods.SUBMIT)) {
             return submit(t, id, params);
         }
@@ -267,10 +254,6 @@ public final class PoolCodec {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static DecodeError invalid(RequestId id, String method, String why) {
-        return new DecodeError(id, DecodeError.Kind.INVALID_PARAMS, method + ": " + why);
     }
 
     // ------------------------------------------------------------------ encoding

@@ -85,10 +85,6 @@ final class TokenBuffer {
         return i;
     }
 
-    int depth() {
-        return depth;
-    }
-
     /** Index of the innermost array or object still open. */
     int innermostOpen() {
         return openStack[depth - 1];
@@ -171,7 +167,7 @@ final class TokenBuffer {
         return -1;
     }
 
-    /** The string value, or {@code null} for JSON null; -1 marker handled by callers via kind. */
+    /** The string value, or {@code null} for JSON null. */
     String stringOrNull(int i) {
         return kind[i] == NULL ? null : text(i);
     }

@@ -38,6 +38,7 @@ final class LineReader {
     private int linesOnParser;
     /** Whether the current line has a backslash, i.e. JSON escapes that could hide a lone surrogate. */
     private boolean escapes;
+    private final WhitespaceCheck rest = new WhitespaceCheck();
 
     /** Token indexes of the top-level members, -1 when absent. */
     int id;
@@ -201,20 +202,18 @@ final class LineReader {
                     break;
             }
         }
-        // Anything after the object on this line is an error; the line end flushes a pending number.
-        try {
-            t = parser.nextToken();
-            // When the line's last visible byte is '}', any trailing token is already terminated by
-            // it, so the line end only needs feeding (to flush a trailing number) otherwise.
-            if (t == JsonToken.NOT_AVAILABLE && !lineEndFed && !endsWithBrace(line, offset, length)) {
-                feeder.feedInput(LINE_END, 0, 1);
-                t = parser.nextToken();
+        // Anything but whitespace after the object on this line is an error. Look at the bytes the
+        // parser has not consumed rather than at its next token: a trailing fragment such as "ab}
+        // is an unterminated string, which the parser would silently carry into the next line.
+        rest.reset();
+        if (parser.releaseBuffered(rest) > 0) {
+            if (!rest.onlyWhitespace) {
+                return new DecodeError(requestId(), DecodeError.Kind.TRAILING_DATA, "data after the JSON object");
             }
-        } catch (IOException notEvenAToken) {
-            t = null;
-        }
-        if (t != JsonToken.NOT_AVAILABLE) {
-            return new DecodeError(requestId(), DecodeError.Kind.TRAILING_DATA, "data after the JSON object");
+            // Consume the whitespace so the next line can be fed.
+            if (parser.nextToken() != JsonToken.NOT_AVAILABLE) {
+                return new DecodeError(requestId(), DecodeError.Kind.TRAILING_DATA, "data after the JSON object");
+            }
         }
         if (id >= 0 && !isIdKind(tokens.kind(id))) {
             return new DecodeError(RequestId.NULL, DecodeError.Kind.INVALID_ID, "id must be a number, a string or null");
@@ -408,16 +407,6 @@ final class LineReader {
         }
     }
 
-    private static boolean endsWithBrace(byte[] b, int off, int len) {
-        for (int i = off + len - 1; i >= off; i--) {
-            byte c = b[i];
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                return c == '}';
-            }
-        }
-        return false;
-    }
-
     private static boolean isBlank(byte[] b, int off, int len) {
         for (int i = off; i < off + len; i++) {
             byte c = b[i];
@@ -456,5 +445,26 @@ final class LineReader {
 
     private static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+
+    /** Receives the parser's unconsumed bytes and notes whether they are all whitespace. */
+    private static final class WhitespaceCheck extends java.io.OutputStream {
+        boolean onlyWhitespace = true;
+
+        void reset() {
+            onlyWhitespace = true;
+        }
+
+        @Override
+        public void write(int b) {
+            onlyWhitespace &= b == ' ' || b == '\t' || b == '\r' || b == '\n';
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
     }
 }

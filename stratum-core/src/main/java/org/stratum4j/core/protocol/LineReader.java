@@ -125,7 +125,7 @@ final class LineReader {
             return finishOrIncomplete(feeder);
         }
         if (t != JsonToken.START_OBJECT) {
-            // Drain whatever scalar or array it is, so that the error is about the shape, not syntax.
+            // A scalar or array: the parser is discarded with the error, so nothing needs draining.
             return new DecodeError(RequestId.NULL, DecodeError.Kind.NOT_AN_OBJECT, "a message must be a JSON object");
         }
         tokens.add(TokenBuffer.START_OBJECT, null, 0, 0);

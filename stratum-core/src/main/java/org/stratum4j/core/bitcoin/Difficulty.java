@@ -73,8 +73,10 @@ public final class Difficulty implements Comparable<Difficulty> {
     }
 
     /**
-     * A difficulty from a double, taken at its shortest decimal representation (so {@code 0.1}
-     * means one tenth, as the JSON text that produced it did).
+     * A difficulty from a double, taken at its {@link Double#toString} decimal form (so {@code 0.1}
+     * means one tenth, as the JSON text that produced it did). That form is the shortest one from
+     * JDK 19; on 17 a few values get extra digits. Prefer {@link #of(String)} with the original
+     * text where there is one, as the codec does.
      *
      * @throws IllegalArgumentException unless the value is finite and positive (and in range)
      */

@@ -336,25 +336,17 @@ final class LineReader {
         tokens.add(kind, parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
     }
 
+    /** Only called for lines with a backslash, so wrapping the parser's chars costs nothing in the common case. */
     static boolean hasLoneSurrogate(char[] c, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            char ch = c[i];
-            if (ch >= Character.MIN_SURROGATE && ch <= Character.MAX_SURROGATE) {
-                if (Character.isHighSurrogate(ch) && i + 1 < off + len && Character.isLowSurrogate(c[i + 1])) {
-                    i++;
-                } else {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return hasLoneSurrogate(java.nio.CharBuffer.wrap(c, off, len));
     }
 
-    private static boolean hasLoneSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
+    static boolean hasLoneSurrogate(CharSequence s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
             char ch = s.charAt(i);
-            if (ch >= Character.MIN_SURROGATE && ch <= Character.MAX_SURROGATE) {
-                if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            if (Character.isSurrogate(ch)) {
+                if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 } else {
                     return true;

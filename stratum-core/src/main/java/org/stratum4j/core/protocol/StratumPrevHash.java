@@ -36,13 +36,8 @@ public final class StratumPrevHash {
     }
 
     static byte[] wordSwapped(byte[] b) {
-        byte[] out = new byte[b.length];
-        for (int w = 0; w < b.length; w += 4) {
-            out[w] = b[w + 3];
-            out[w + 1] = b[w + 2];
-            out[w + 2] = b[w + 1];
-            out[w + 3] = b[w];
-        }
+        byte[] out = b.clone();
+        swapWordsInPlace(out);
         return out;
     }
 }

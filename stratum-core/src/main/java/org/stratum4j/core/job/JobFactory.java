@@ -1,0 +1,71 @@
+package org.stratum4j.core.job;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+
+/**
+ * Turns templates into {@link Job}s: builds the coinbase, picks the id and decides
+ * {@code clean_jobs}.
+ *
+ * <p><b>Ids</b> are the lowercase hex of a counter that starts at the clock's microseconds since
+ * the epoch and then takes {@code max(previous + 1, now in microseconds)}. They never repeat within
+ * a process, and a restarted process starts above every id its predecessor gave, unless the
+ * predecessor issued more than a million jobs per second on average or the clock went back.
+ * Miners echo the id in every submit, so it stays short (13 digits until the year 2112).
+ *
+ * <p><b>{@code clean_jobs}</b> is true for every job on a template whose previous block hash
+ * differs from the previous template's (and for the very first template), false otherwise: a new
+ * set of transactions does not make earlier work worthless, a new tip does.
+ *
+ * <p>Thread-safe.
+ */
+public final class JobFactory {
+
+    private final Clock clock;
+    private final CoinbaseBuilder coinbaseBuilder;
+    private long lastId;
+    private BlockTemplate currentTemplate;
+    private boolean currentClean;
+    private Sha256Hash currentTip;
+
+    /** A factory that reads time from {@code clock} and builds coinbases with {@code coinbaseBuilder}. */
+    public JobFactory(Clock clock, CoinbaseBuilder coinbaseBuilder) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.coinbaseBuilder = Objects.requireNonNull(coinbaseBuilder, "coinbaseBuilder");
+    }
+
+    /** The coinbase builder in use. */
+    public CoinbaseBuilder coinbaseBuilder() {
+        return coinbaseBuilder;
+    }
+
+    /**
+     * A job on {@code template} paying {@code payouts}. Several jobs may be made from one template
+     * (one per payout script, say); they share its merkle branch and its {@code clean_jobs} flag.
+     *
+     * @throws IllegalArgumentException when the coinbase cannot be built (see {@link CoinbaseBuilder#build})
+     */
+    public Job create(BlockTemplate template, List<CoinbaseOutput> payouts) {
+        Objects.requireNonNull(template, "template");
+        Coinbase coinbase = coinbaseBuilder.build(template, payouts);
+        Instant now = clock.instant();
+        long ntime = Math.max(template.curTime(), template.minTime());
+        String id;
+        boolean clean;
+        synchronized (this) {
+            if (template != currentTemplate) {
+                currentClean = currentTip == null || !currentTip.equals(template.previousBlockHash());
+                currentTip = template.previousBlockHash();
+                currentTemplate = template;
+            }
+            clean = currentClean;
+            long micros = Math.max(0, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+            lastId = Math.max(lastId + 1, micros);
+            id = Long.toHexString(lastId);
+        }
+        return new Job(id, template, coinbase, ntime, clean, now);
+    }
+}

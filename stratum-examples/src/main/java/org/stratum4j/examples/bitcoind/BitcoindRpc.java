@@ -1,0 +1,453 @@
+package org.stratum4j.examples.bitcoind;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.stratum4j.core.bitcoin.Hex;
+import org.stratum4j.core.bitcoin.Network;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.core.job.BlockTemplateParser;
+
+/**
+ * A Bitcoin Core JSON-RPC client for a pool: {@code getblocktemplate} (plain and long-poll),
+ * {@code submitblock} and {@code getblockchaininfo}, over the JDK's {@link HttpClient}.
+ *
+ * <p>Every call has a deadline that covers connecting, the headers and the whole body, and a cap
+ * on the body's size, so a node that hangs or sends garbage gives a typed {@link RpcException}
+ * instead of a stuck pool. Bodies are read with jackson's streaming parser; a template goes
+ * straight from the stream into {@link BlockTemplateParser}.
+ *
+ * <p>Thread-safe; blocking. Call it from a thread that may wait (a template poller, a block
+ * submitter), never from an event loop.
+ */
+public final class BitcoindRpc {
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(16_000_000).maxNestingDepth(64).maxNumberLength(64).build())
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+
+    private final URI url;
+    private final RpcAuth auth;
+    private final Duration requestTimeout;
+    private final Duration longPollTimeout;
+    private final int maxResponseBytes;
+    private final HttpClient http;
+    private final AtomicLong ids = new AtomicLong();
+
+    private BitcoindRpc(Builder b) {
+        this.url = b.url;
+        this.auth = b.auth;
+        this.requestTimeout = b.requestTimeout;
+        this.longPollTimeout = b.longPollTimeout;
+        this.maxResponseBytes = b.maxResponseBytes;
+        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** A builder for a node at {@code url} (e.g. {@code http://127.0.0.1:8332/}). */
+    public static Builder builder(URI url, RpcAuth auth) {
+        return new Builder(url, auth);
+    }
+
+    /** The node's address. */
+    public URI url() {
+        return url;
+    }
+
+    /** {@code getblocktemplate {"rules":["segwit"]}}: the node's current template. */
+    public BlockTemplate getBlockTemplate() throws RpcException {
+        return call("getblocktemplate", g -> writeTemplateRequest(g, null), requestTimeout, BitcoindRpc::readTemplate);
+    }
+
+    /**
+     * Long poll: returns when the node has a template newer than the one with {@code longPollId}
+     * (a new tip, or new transactions after a while), or fails with {@link RpcException.Kind#TIMEOUT}
+     * after the long-poll timeout, upon which the caller simply asks again.
+     */
+    public BlockTemplate waitForNewTemplate(String longPollId) throws RpcException {
+        Objects.requireNonNull(longPollId, "longPollId");
+        return call("getblocktemplate", g -> writeTemplateRequest(g, longPollId), longPollTimeout, BitcoindRpc::readTemplate);
+    }
+
+    /**
+     * {@code submitblock}: empty when the node accepted the block, otherwise its reason
+     * ({@code high-hash}, {@code bad-txnmrklroot}, {@code duplicate}, {@code inconclusive}, …).
+     */
+    public Optional<String> submitBlock(byte[] block) throws RpcException {
+        Objects.requireNonNull(block, "block");
+        String hex = Hex.encode(block);
+        String reason = call("submitblock", g -> g.writeString(hex), requestTimeout, p -> {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                throw new IllegalArgumentException("submitblock result must be null or a string");
+            }
+            return p.getText();
+        });
+        return Optional.ofNullable(reason);
+    }
+
+    /** {@code getblockchaininfo}. */
+    public ChainInfo getBlockchainInfo() throws RpcException {
+        ChainInfo info = call("getblockchaininfo", g -> { }, requestTimeout, BitcoindRpc::readChainInfo);
+        if (info == null) {
+            throw new RpcException(RpcException.Kind.BAD_RESPONSE, "getblockchaininfo returned null", null);
+        }
+        return info;
+    }
+
+    /**
+     * Checks that the node is on {@code expected}'s network, so that a pool never pays a testnet
+     * address on mainnet (or the reverse).
+     *
+     * @return the node's chain info
+     * @throws RpcException when the node cannot be asked, or is on another network
+     *     ({@link RpcException.Kind#BAD_RESPONSE} with a message naming both)
+     */
+    public ChainInfo checkNetwork(Network expected) throws RpcException {
+        ChainInfo info = getBlockchainInfo();
+        Network actual;
+        try {
+            actual = info.network();
+        } catch (IllegalArgumentException e) {
+            throw new RpcException(RpcException.Kind.BAD_RESPONSE, "the node at " + url + " is on an unknown chain: "
+                    + e.getMessage(), e);
+        }
+        if (actual != expected) {
+            throw new RpcException(RpcException.Kind.BAD_RESPONSE, "the node at " + url + " is on chain \"" + info.chain()
+                    + "\" (" + actual.id() + ") but the payout address is for " + expected.id(), null);
+        }
+        return info;
+    }
+
+    @FunctionalInterface
+    private interface ParamsWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface ResultReader<T> {
+        /** Reads the result value; the parser is on its first token and must be left on its last. */
+        T read(JsonParser p) throws IOException;
+    }
+
+    private <T> T call(String method, ParamsWriter params, Duration timeout, ResultReader<T> reader) throws RpcException {
+        byte[] body = request(method, params);
+        HttpResponse<byte[]> response = send(body, timeout);
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            if (auth.refresh()) {
+                response = send(body, timeout);
+            }
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                throw new RpcException(RpcException.Kind.UNAUTHORIZED, "the node at " + url + " refused the credentials ("
+                        + auth + ", HTTP " + response.statusCode() + ")", response.statusCode(), null, null);
+            }
+        }
+        return parse(method, response, reader);
+    }
+
+    private HttpResponse<byte[]> send(byte[] body, Duration timeout) throws RpcException {
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Authorization", auth.header())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> new CappedBody(maxResponseBytes));
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new RpcException(RpcException.Kind.TIMEOUT, "the node at " + url + " did not answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RpcException(RpcException.Kind.INTERRUPTED, "interrupted while waiting for the node at " + url, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ResponseTooLarge) {
+                throw new RpcException(RpcException.Kind.BAD_RESPONSE, "the node at " + url + " sent more than "
+                        + maxResponseBytes + " bytes", cause);
+            }
+            if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
+                throw new RpcException(RpcException.Kind.TIMEOUT, "the node at " + url + " did not answer within " + timeout,
+                        cause);
+            }
+            if (cause instanceof ConnectException) {
+                throw new RpcException(RpcException.Kind.UNREACHABLE, "cannot connect to the node at " + url + " ("
+                        + cause + ")", cause);
+            }
+            throw new RpcException(RpcException.Kind.UNREACHABLE, "lost the connection to the node at " + url + " ("
+                    + cause + ")", cause);
+        }
+    }
+
+    private byte[] request(String method, ParamsWriter params) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("jsonrpc", "1.0");
+            g.writeNumberField("id", ids.incrementAndGet());
+            g.writeStringField("method", method);
+            g.writeArrayFieldStart("params");
+            params.write(g);
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeTemplateRequest(JsonGenerator g, String longPollId) throws IOException {
+        g.writeStartObject();
+        g.writeArrayFieldStart("rules");
+        g.writeString("segwit");
+        g.writeEndArray();
+        if (longPollId != null) {
+            g.writeStringField("longpollid", longPollId);
+        }
+        g.writeEndObject();
+    }
+
+    /**
+     * Reads {@code {"result": …, "error": …, "id": …}} in any key order. Core answers errors with
+     * HTTP 500 (404 for an unknown method) and the error in the body, so the body is read whatever
+     * the status.
+     */
+    private <T> T parse(String method, HttpResponse<byte[]> response, ResultReader<T> reader) throws RpcException {
+        int status = response.statusCode();
+        byte[] body = response.body();
+        T result = null;
+        Integer errorCode = null;
+        String errorMessage = null;
+        boolean sawResult = false;
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("the body is not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("result")) {
+                    sawResult = true;
+                    if (value != JsonToken.VALUE_NULL && status == 200) {
+                        result = reader.read(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                } else if (name.equals("error") && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (field.equals("code") && v == JsonToken.VALUE_NUMBER_INT) {
+                            errorCode = p.getIntValue();
+                        } else if (field.equals("message") && v == JsonToken.VALUE_STRING) {
+                            errorMessage = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new IllegalArgumentException("the body has data after the JSON object");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            if (status != 200) {
+                throw new RpcException(RpcException.Kind.HTTP_STATUS, method + " at " + url + ": HTTP " + status, status,
+                        null, e);
+            }
+            throw new RpcException(RpcException.Kind.BAD_RESPONSE, method + " at " + url + " sent an unusable answer: "
+                    + e.getMessage(), status, null, e);
+        }
+        if (errorCode != null || errorMessage != null) {
+            throw new RpcException(RpcException.Kind.NODE_ERROR, method + " at " + url + " failed: "
+                    + (errorMessage == null ? "(no message)" : errorMessage) + " (code " + errorCode + ")", status, errorCode,
+                    null);
+        }
+        if (status != 200) {
+            throw new RpcException(RpcException.Kind.HTTP_STATUS, method + " at " + url + ": HTTP " + status, status, null,
+                    null);
+        }
+        if (!sawResult) {
+            throw new RpcException(RpcException.Kind.BAD_RESPONSE, method + " at " + url + " sent no result", status, null,
+                    null);
+        }
+        return result;
+    }
+
+    private static BlockTemplate readTemplate(JsonParser p) {
+        return BlockTemplateParser.read(p);
+    }
+
+    private static ChainInfo readChainInfo(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("getblockchaininfo result must be an object");
+        }
+        String chain = null;
+        long blocks = -1;
+        Sha256Hash best = null;
+        boolean ibd = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "chain" -> chain = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                case "blocks" -> blocks = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "bestblockhash" -> best = v == JsonToken.VALUE_STRING ? Sha256Hash.fromDisplayHex(p.getText()) : null;
+                case "initialblockdownload" -> ibd = v == JsonToken.VALUE_TRUE;
+                default -> p.skipChildren();
+            }
+        }
+        if (chain == null || blocks < 0 || best == null) {
+            throw new IllegalArgumentException("getblockchaininfo lacks chain, blocks or bestblockhash");
+        }
+        return new ChainInfo(chain, blocks, best, ibd);
+    }
+
+    /** The body size went over the cap: the subscription is cancelled at once instead of buffering it. */
+    private static final class ResponseTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ResponseTooLarge(int cap) {
+            super("response larger than " + cap + " bytes");
+        }
+    }
+
+    /** Buffers a body up to a cap. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int cap;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                if (buffer.size() + b.remaining() > cap) {
+                    subscription.cancel();
+                    result.completeExceptionally(new ResponseTooLarge(cap));
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                buffer.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(buffer.toByteArray());
+        }
+    }
+
+    /** Settings for a {@link BitcoindRpc}, checked when built. */
+    public static final class Builder {
+        private final URI url;
+        private final RpcAuth auth;
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration longPollTimeout = Duration.ofMinutes(5);
+        private int maxResponseBytes = 64 << 20;
+
+        private Builder(URI url, RpcAuth auth) {
+            Objects.requireNonNull(url, "url");
+            if (!"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
+                throw new IllegalArgumentException("RPC URL \"" + url + "\" must be http://host:port/ (Bitcoin Core's RPC"
+                        + " speaks plain HTTP; put TLS in a proxy in front of it)");
+            }
+            this.url = url;
+            this.auth = Objects.requireNonNull(auth, "auth");
+        }
+
+        /** Time to establish the TCP connection (default 5 s). */
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = positive(d, "connectTimeout");
+            return this;
+        }
+
+        /** Deadline of an ordinary call, body included (default 30 s). */
+        public Builder requestTimeout(Duration d) {
+            this.requestTimeout = positive(d, "requestTimeout");
+            return this;
+        }
+
+        /** Deadline of a long poll, after which the caller asks again (default 5 minutes). */
+        public Builder longPollTimeout(Duration d) {
+            this.longPollTimeout = positive(d, "longPollTimeout");
+            return this;
+        }
+
+        /** Largest response body accepted (default 64 MiB; a full template is under 10 MiB). */
+        public Builder maxResponseBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxResponseBytes " + bytes + " is below the minimum of 1024");
+            }
+            this.maxResponseBytes = bytes;
+            return this;
+        }
+
+        /** The client. */
+        public BitcoindRpc build() {
+            return new BitcoindRpc(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -155,40 +155,28 @@ class BlockTemplateParserTest {
         assertRejected(g, "coinbaseaux.flags");
     }
 
-    @Test
-    void transactionsWhoseIdsDoNotMatchTheirDataAreRefused() {
+    /** The public-pool template with transaction {@code index} changed by {@code change}. */
+    private static Map<String, Object> withTransaction(int index, java.util.function.Consumer<Map<String, Object>> change) {
         Map<String, Object> g = publicPool();
         List<Object> txs = new ArrayList<>(Json.asList(g.get("transactions")));
-        Map<String, Object> tx = new LinkedHashMap<>(Json.asMap(txs.get(2)));
-        tx.put("txid", Json.asMap(txs.get(1)).get("txid"));
-        txs.set(2, tx);
+        Map<String, Object> tx = new LinkedHashMap<>(Json.asMap(txs.get(index)));
+        change.accept(tx);
+        txs.set(index, tx);
         g.put("transactions", txs);
-        assertRejected(g, "transactions[2].txid", "does not match the transaction's data");
+        return g;
+    }
 
-        g = publicPool();
-        txs = new ArrayList<>(Json.asList(g.get("transactions")));
-        tx = new LinkedHashMap<>(Json.asMap(txs.get(0)));
-        tx.put("hash", tx.get("txid"));
-        txs.set(0, tx);
-        g.put("transactions", txs);
-        assertRejected(g, "transactions[0].hash");
-
-        g = publicPool();
-        txs = new ArrayList<>(Json.asList(g.get("transactions")));
-        tx = new LinkedHashMap<>(Json.asMap(txs.get(4)));
-        String data = (String) tx.get("data");
-        tx.put("data", data.substring(0, data.length() - 2));
-        txs.set(4, tx);
-        g.put("transactions", txs);
-        assertRejected(g, "transactions[4].data");
-
-        g = publicPool();
-        txs = new ArrayList<>(Json.asList(g.get("transactions")));
-        tx = new LinkedHashMap<>(Json.asMap(txs.get(0)));
-        tx.remove("data");
-        txs.set(0, tx);
-        g.put("transactions", txs);
-        assertRejected(g, "transactions[0] has no data");
+    @Test
+    void transactionsWhoseIdsDoNotMatchTheirDataAreRefused() {
+        Object otherTxid = Json.asMap(Json.asList(publicPool().get("transactions")).get(1)).get("txid");
+        assertRejected(withTransaction(2, tx -> tx.put("txid", otherTxid)),
+                "transactions[2].txid", "does not match the transaction's data");
+        assertRejected(withTransaction(0, tx -> tx.put("hash", tx.get("txid"))), "transactions[0].hash");
+        assertRejected(withTransaction(4, tx -> {
+            String data = (String) tx.get("data");
+            tx.put("data", data.substring(0, data.length() - 2));
+        }), "transactions[4].data");
+        assertRejected(withTransaction(0, tx -> tx.remove("data")), "transactions[0] has no data");
     }
 
     @Test

@@ -29,7 +29,8 @@ public final class BlockAssembler {
     public static byte[] assemble(Job job, byte[] extranonce1, byte[] extranonce2, BlockHeader header) {
         Objects.requireNonNull(job, "job");
         Objects.requireNonNull(header, "header");
-        BlockTemplate template = job.template();
+        BlockTemplate template = job.template().orElseThrow(() -> new IllegalArgumentException("job " + job.id()
+                + " is upstream work without a template; a block found on it goes back upstream"));
         Coinbase coinbase = job.coinbase();
         if (!header.prevHash().equals(template.previousBlockHash())) {
             throw new IllegalArgumentException("header builds on " + header.prevHash().toDisplayHex() + " but job " + job.id()

@@ -42,6 +42,16 @@ public final class Coinbase {
         return coinb2.clone();
     }
 
+    /** Length of coinb2. */
+    public int coinb2Length() {
+        return coinb2.length;
+    }
+
+    /** Copies coinb2 into {@code out} at {@code offset} (no allocation, for the share hot path). */
+    public void copyCoinb2To(byte[] out, int offset) {
+        System.arraycopy(coinb2, 0, out, offset, coinb2.length);
+    }
+
     byte[] coinb1Unsafe() {
         return coinb1;
     }

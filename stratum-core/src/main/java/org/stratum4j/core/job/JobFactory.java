@@ -66,6 +66,6 @@ public final class JobFactory {
             lastId = Math.max(lastId + 1, micros);
             id = Long.toHexString(lastId);
         }
-        return new Job(id, template, coinbase, ntime, clean, now);
+        return Job.onTemplate(id, template, coinbase, ntime, clean, now);
     }
 }

@@ -66,7 +66,7 @@ class BlockAssemblerTest {
         for (String tx : Json.strings(v, "transactions_hex")) {
             b.addTransaction(TemplateTransaction.fromHex(tx, -1));
         }
-        Job job = new Job("real", b.build(), coinbase, header.time(), true, Instant.EPOCH);
+        Job job = Job.onTemplate("real", b.build(), coinbase, header.time(), true, Instant.EPOCH);
         return new Parts(job, en1, en2, header, Hex.decode((String) v.get("block_hex")));
     }
 
@@ -111,12 +111,12 @@ class BlockAssemblerTest {
     void realSegwitBlockPassesTheValidatorAndThe2010BlockFailsOnlyBip34() {
         Map<String, Object> testnet = Json.maps(BLOCKS, "vectors").get(0);
         Parts p = partsOf(testnet);
-        BlockTemplate t = p.job().template();
+        BlockTemplate t = p.job().template().orElseThrow();
         assertThat(BlockValidator.validate(p.expected(), t, p.header().time())).isEmpty();
 
         Parts old = partsOf(Json.maps(BLOCKS, "vectors").get(1));
         // Dec 2010 predates BIP34 (no height in the coinbase); everything else about it is valid.
-        assertThat(BlockValidator.validate(old.expected(), old.job().template(), old.header().time()))
+        assertThat(BlockValidator.validate(old.expected(), old.job().template().orElseThrow(), old.header().time()))
                 .contains("bad-cb-height");
     }
 
@@ -149,8 +149,8 @@ class BlockAssemblerTest {
     /** Grinds nonces until the header meets the job's target (about two tries at 207fffff). */
     static BlockHeader solve(Job job, byte[] en1, byte[] en2) {
         for (long nonce = 0; nonce <= 0xffffffffL; nonce++) {
-            BlockHeader h = job.header(en1, en2, job.template().version(), job.ntime(), nonce);
-            if (h.meets(job.template().target())) {
+            BlockHeader h = job.header(en1, en2, job.version(), job.ntime(), nonce);
+            if (h.meets(job.networkTarget())) {
                 return h;
             }
         }

@@ -64,7 +64,7 @@ class CoinbaseBuilderTest {
         Map<String, Object> expected = Json.asMap(ex.get("expected"));
         BlockTemplate t = GbtVectors.template("public_pool_testnet_2442185");
         Coinbase cb = publicPoolCoinbase(t);
-        Job job = new Job("1", t, cb, 0x64b3f3ecL, false, Instant.EPOCH);
+        Job job = Job.onTemplate("1", t, cb, 0x64b3f3ecL, false, Instant.EPOCH);
         byte[] en1 = Hex.decode((String) ex.get("extranonce1"));
         byte[] en2 = Hex.decode("c7080000");
         assertThat(Hex.encode(cb.serialize(en1, en2))).isEqualTo(expected.get("coinbase_hex"));

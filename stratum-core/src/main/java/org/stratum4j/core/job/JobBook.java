@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 
 /**
@@ -35,12 +36,14 @@ public final class JobBook {
     private final Duration maxAge;
     private final ConcurrentHashMap<String, Job> byId = new ConcurrentHashMap<>();
     private final ArrayDeque<Job> order = new ArrayDeque<>();
+    private final Consumer<Job> onEvicted;
     private volatile Job latest;
 
     private JobBook(Builder b) {
         this.clock = b.clock;
         this.maxJobs = b.maxJobs;
         this.maxAge = b.maxAge;
+        this.onEvicted = b.onEvicted;
     }
 
     /** A builder; the clock is required. */
@@ -67,7 +70,7 @@ public final class JobBook {
         }
         sweep(clock.instant());
         while (order.size() > maxJobs) {
-            byId.remove(order.removeFirst().id());
+            evict(order.removeFirst());
         }
     }
 
@@ -78,7 +81,7 @@ public final class JobBook {
 
     private void sweep(Instant now) {
         while (!order.isEmpty() && expired(order.peekFirst(), now)) {
-            byId.remove(order.removeFirst().id());
+            evict(order.removeFirst());
         }
     }
 
@@ -87,9 +90,14 @@ public final class JobBook {
             Job j = it.next();
             if (!j.previousBlockHash().equals(tip)) {
                 it.remove();
-                byId.remove(j.id());
+                evict(j);
             }
         }
+    }
+
+    private void evict(Job job) {
+        byId.remove(job.id());
+        onEvicted.accept(job);
     }
 
     private boolean expired(Job job, Instant now) {
@@ -136,8 +144,18 @@ public final class JobBook {
         private Clock clock;
         private int maxJobs = DEFAULT_MAX_JOBS;
         private Duration maxAge = DEFAULT_MAX_AGE;
+        private Consumer<Job> onEvicted = job -> { };
 
         private Builder() {
+        }
+
+        /**
+         * Called (under the book's lock, on the thread that adds or sweeps) for every job that
+         * leaves the book, so that state kept per job elsewhere (duplicate filters) goes with it.
+         */
+        public Builder onEvicted(Consumer<Job> listener) {
+            this.onEvicted = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /** The clock that ages jobs (required; the same clock as the {@link JobFactory}'s). */

@@ -62,10 +62,25 @@ public final class JobFactory {
                 currentTemplate = template;
             }
             clean = currentClean;
-            long micros = Math.max(0, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
-            lastId = Math.max(lastId + 1, micros);
-            id = Long.toHexString(lastId);
+            id = nextId(now);
         }
         return Job.onTemplate(id, template, coinbase, ntime, clean, now);
+    }
+
+    /**
+     * The same work as {@code job} under a fresh id, with {@code clean_jobs} false: what a session
+     * is sent after its difficulty changed, so the miner starts work that the new difficulty
+     * applies to without dropping what it has.
+     */
+    public Job reissue(Job job) {
+        Objects.requireNonNull(job, "job");
+        Instant now = clock.instant();
+        return job.reissue(nextId(now), now);
+    }
+
+    private synchronized String nextId(Instant now) {
+        long micros = Math.max(0, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+        lastId = Math.max(lastId + 1, micros);
+        return Long.toHexString(lastId);
     }
 }

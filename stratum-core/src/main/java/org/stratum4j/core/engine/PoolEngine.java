@@ -1,0 +1,790 @@
+package org.stratum4j.core.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.bitcoin.Difficulty;
+import org.stratum4j.core.bitcoin.Hex;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.core.job.BlockAssembler;
+import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.core.job.CoinbaseBuilder;
+import org.stratum4j.core.job.Job;
+import org.stratum4j.core.job.JobBook;
+import org.stratum4j.core.job.JobFactory;
+import org.stratum4j.core.protocol.Authorize;
+import org.stratum4j.core.protocol.Configure;
+import org.stratum4j.core.protocol.DecodeError;
+import org.stratum4j.core.protocol.ExtranonceSubscribe;
+import org.stratum4j.core.protocol.GetTransactions;
+import org.stratum4j.core.protocol.JsonValue;
+import org.stratum4j.core.protocol.MinerMessage;
+import org.stratum4j.core.protocol.MultiVersion;
+import org.stratum4j.core.protocol.PoolCodec;
+import org.stratum4j.core.protocol.PoolMessage;
+import org.stratum4j.core.protocol.Reconnect;
+import org.stratum4j.core.protocol.RequestId;
+import org.stratum4j.core.protocol.Response;
+import org.stratum4j.core.protocol.SetDifficulty;
+import org.stratum4j.core.protocol.SetExtranonce;
+import org.stratum4j.core.protocol.StratumError;
+import org.stratum4j.core.protocol.Submit;
+import org.stratum4j.core.protocol.Subscribe;
+import org.stratum4j.core.protocol.SuggestDifficulty;
+import org.stratum4j.core.protocol.UnknownMethod;
+import org.stratum4j.core.share.DuplicateFilter;
+import org.stratum4j.core.share.PowFunction;
+import org.stratum4j.core.share.RejectReason;
+import org.stratum4j.core.share.ShareValidator;
+import org.stratum4j.core.share.Verdict;
+
+/**
+ * The pool: sessions, methods, truthful share validation, difficulty and jobs, with no I/O of its
+ * own. The transport feeds it inputs and it answers through each session's {@link Connection}:
+ *
+ * <ul>
+ *   <li>{@link #open} when a connection is accepted, {@link #receive} for each decoded message,
+ *       {@link #tick} now and then, {@link #closed} when the connection ends (all on the
+ *       connection's event loop);</li>
+ *   <li>{@link #newTemplate} (or {@link #announce} for upstream work) from the template thread,
+ *       whose {@link Announcement} each loop passes to {@link #deliver} for its sessions.</li>
+ * </ul>
+ *
+ * <p>Shares are checked in the order and with the codes of PROTOCOL.md: not subscribed 25 →
+ * unauthorized worker 24 → malformed 20 → unknown or stale job 21 → extranonce2 size 20 → ntime 20
+ * → version mask 20 → duplicate 22 → low difficulty 23 → accepted, and a block goes to the
+ * {@link BlockSubmitter} before anything else happens. Replies leave in request order; with a
+ * durable {@link ShareSink} an accepted share's {@code true} waits for the sink. Time comes only
+ * from the injected {@link Clock}.
+ *
+ * <p>Thread-safe in the sense above: per-session calls on the session's loop, template calls from
+ * one other thread.
+ */
+public final class PoolEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
+    private static final int MAX_GARBAGE_LINES = 10;
+
+    private final Clock clock;
+    private final Authorizer authorizer;
+    private final ShareSink shareSink;
+    private final BlockSubmitter blockSubmitter;
+    private final DifficultyPolicy difficultyPolicy;
+    private final Difficulty initialDifficulty;
+    private final ExtranonceAllocator extranonces;
+    private final BanPolicy banPolicy;
+    private final Payouts payouts;
+    private final int poolVersionMask;
+    private final int extranonce2Size;
+    private final JobFactory jobFactory;
+    private final JobBook jobBook;
+    private final ShareValidator validator;
+    private final ConcurrentHashMap<String, DuplicateFilter> duplicateFilters = new ConcurrentHashMap<>();
+    private final PoolCodec announcementCodec = new PoolCodec();
+    private final AtomicLong sessionIds = new AtomicLong();
+    private volatile Announcement latest;
+
+    private final LongAdder sessionsOpen = new LongAdder();
+    private final LongAdder acceptedTotal = new LongAdder();
+    private final LongAdder[] rejectedTotal = new LongAdder[RejectReason.values().length];
+    private final LongAdder blocksFound = new LongAdder();
+
+    private PoolEngine(Builder b) {
+        this.clock = b.clock;
+        this.authorizer = b.authorizer;
+        this.shareSink = b.shareSink;
+        this.blockSubmitter = b.blockSubmitter;
+        this.difficultyPolicy = b.difficultyPolicy;
+        this.initialDifficulty = b.initialDifficulty;
+        this.extranonces = b.extranonces;
+        this.banPolicy = b.banPolicy;
+        this.payouts = b.payouts;
+        this.poolVersionMask = b.versionMask;
+        this.extranonce2Size = b.coinbaseBuilder.extranonce2Size();
+        this.jobFactory = new JobFactory(clock, b.coinbaseBuilder);
+        this.jobBook = JobBook.builder().clock(clock).maxJobs(b.maxJobs).maxAge(b.maxJobAge)
+                .onEvicted(job -> duplicateFilters.remove(job.id())).build();
+        this.validator = new ShareValidator(b.pow);
+        for (int i = 0; i < rejectedTotal.length; i++) {
+            rejectedTotal[i] = new LongAdder();
+        }
+    }
+
+    /** A builder; {@link Builder#clock}, {@link Builder#payouts} and {@link Builder#blockSubmitter} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ jobs
+
+    /**
+     * Makes the job for a new template and returns its announcement for every session. Call from one
+     * thread (the template source's), in template order.
+     *
+     * @throws IllegalArgumentException when the coinbase cannot be built (see {@link CoinbaseBuilder#build})
+     */
+    public Announcement newTemplate(BlockTemplate template) {
+        return announce(jobFactory.create(template, payouts.outputsFor(template)));
+    }
+
+    /** Publishes a job made elsewhere (upstream work, a replay); same contract as {@link #newTemplate}. */
+    public synchronized Announcement announce(Job job) {
+        Objects.requireNonNull(job, "job");
+        if (job.coinbase().extranonce1Size() != extranonces.size()
+                || job.coinbase().extranonce2Size() != extranonce2Size) {
+            throw new IllegalArgumentException("job " + job.id() + " has room for extranonces " + job.coinbase().extranonce1Size()
+                    + "+" + job.coinbase().extranonce2Size() + " but sessions get " + extranonces.size() + "+" + extranonce2Size);
+        }
+        duplicateFilters.put(job.id(), new DuplicateFilter());
+        jobBook.add(job);
+        Announcement a = new Announcement(job, announcementCodec.encode(job.notifyMessage()));
+        latest = a;
+        return a;
+    }
+
+    /** The latest announcement, or null before the first template. */
+    public Announcement latest() {
+        return latest;
+    }
+
+    /** Sends an announced job to one session (on its loop); sessions not yet subscribed are skipped. */
+    public void deliver(Session s, Announcement a) {
+        if (s.closed || !s.subscribed) {
+            return;
+        }
+        emitLine(s, a.line());
+        s.remember(a.job(), a.job().id());
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /** A connection was accepted. */
+    public Session open(Connection connection) {
+        Objects.requireNonNull(connection, "connection");
+        Instant now = clock.instant();
+        sessionsOpen.increment();
+        return new Session(sessionIds.incrementAndGet(), connection, now, difficultyPolicy.start(initialDifficulty, now));
+    }
+
+    /** The connection ended (for any reason); frees its extranonce1. */
+    public void closed(Session s) {
+        if (s.closed) {
+            return;
+        }
+        s.closed = true;
+        sessionsOpen.decrement();
+        if (s.extranonce1 != null) {
+            extranonces.release(s.extranonce1);
+        }
+        s.outgoing.clear();
+        s.held.clear();
+    }
+
+    /** Periodic work for one session (vardiff without shares); call every few seconds. */
+    public void tick(Session s) {
+        if (s.closed || !s.subscribed) {
+            return;
+        }
+        Difficulty changed = s.difficulty.onTick(clock.instant());
+        if (changed != null) {
+            difficultyChanged(s, changed);
+        }
+    }
+
+    /** One decoded message from the miner. */
+    public void receive(Session s, MinerMessage m) {
+        if (s.closed) {
+            return;
+        }
+        if (s.awaitingAuthorization) {
+            if (s.held.size() >= Session.MAX_HELD_REQUESTS) {
+                close(s, "more than " + Session.MAX_HELD_REQUESTS + " requests while an authorization was pending");
+                return;
+            }
+            s.held.add(m);
+            return;
+        }
+        dispatch(s, m);
+    }
+
+    /**
+     * Gives the session a new extranonce1: announced with {@code mining.set_extranonce} and a fresh
+     * clean job when the miner subscribed to extranonce changes, otherwise the miner is asked to
+     * reconnect (its work would be wrong). For operators and proxies that must move a session.
+     */
+    public void renewExtranonce(Session s) {
+        if (s.closed || !s.subscribed) {
+            return;
+        }
+        byte[] fresh = extranonces.allocate();
+        extranonces.release(s.extranonce1);
+        s.extranonce1 = fresh;
+        s.extranonce1Hex = Hex.encode(fresh);
+        if (!s.extranonceSubscribed) {
+            emit(s, new Reconnect(null, null, null));
+            close(s, "extranonce changed and the miner did not subscribe to extranonce changes");
+            return;
+        }
+        emit(s, new SetExtranonce(fresh, extranonce2Size));
+        Announcement a = latest;
+        if (a != null) {
+            deliver(s, a);
+        }
+    }
+
+    private void dispatch(Session s, MinerMessage m) {
+        if (m instanceof Submit submit) {
+            submit(s, submit);
+        } else if (m instanceof Subscribe sub) {
+            subscribe(s, sub);
+        } else if (m instanceof Authorize auth) {
+            authorize(s, auth);
+        } else if (m instanceof Configure conf) {
+            configure(s, conf);
+        } else if (m instanceof SuggestDifficulty sd) {
+            Difficulty changed = s.difficulty.suggest(sd.difficulty(), clock.instant());
+            reply(s, sd.id(), Response.ok(sd.id()));
+            if (changed != null && s.subscribed) {
+                difficultyChanged(s, changed);
+            }
+        } else if (m instanceof ExtranonceSubscribe es) {
+            s.extranonceSubscribed = true;
+            reply(s, es.id(), Response.ok(es.id()));
+        } else if (m instanceof DecodeError de) {
+            decodeError(s, de);
+        } else if (m instanceof UnknownMethod um) {
+            reply(s, um.id(), Response.error(um.id(), StratumError.other("Unknown method " + um.method()), false));
+        } else if (m instanceof GetTransactions gt) {
+            reply(s, gt.id(), Response.error(gt.id(), StratumError.other("mining.get_transactions is not supported"), false));
+        } else if (m instanceof MultiVersion mv) {
+            reply(s, mv.id(), Response.ok(mv.id()));
+        }
+        // A Response from the miner answers a request of ours (client.get_version): nothing to do.
+    }
+
+    private void subscribe(Session s, Subscribe sub) {
+        if (!s.subscribed) {
+            byte[] en1;
+            try {
+                en1 = extranonces.allocate();
+            } catch (IllegalStateException e) {
+                reply(s, sub.id(), Response.error(sub.id(), StratumError.other("Pool is full"), false));
+                close(s, e.getMessage());
+                return;
+            }
+            s.extranonce1 = en1;
+            s.extranonce1Hex = Hex.encode(en1);
+            s.subscribed = true;
+        }
+        emit(s, Response.subscribed(sub.id(), s.extranonce1Hex, s.extranonce1, extranonce2Size));
+        emit(s, new SetDifficulty(s.difficulty.current()));
+        Announcement a = latest;
+        if (a != null) {
+            deliver(s, a);
+        }
+    }
+
+    private void authorize(Session s, Authorize auth) {
+        String worker = auth.worker();
+        if (!Authorizer.wellFormed(worker)) {
+            reply(s, auth.id(), Response.error(auth.id(), StratumError.UNAUTHORIZED_WORKER, true));
+            return;
+        }
+        CompletionStage<Authorizer.Result> stage;
+        try {
+            stage = authorizer.authorize(new Authorizer.Request(worker, auth.password(), s.connection.remoteAddress()));
+        } catch (RuntimeException e) {
+            LOG.warn("authorizer failed for worker {}: {}", worker, e.toString());
+            stage = CompletableFuture.completedFuture(Authorizer.Result.refused("authorization failed"));
+        }
+        CompletableFuture<Authorizer.Result> f = stage.toCompletableFuture();
+        if (f.isDone()) {
+            authorized(s, auth, f.handle((r, e) -> e == null ? r : null).join());
+            return;
+        }
+        s.awaitingAuthorization = true;
+        stage.whenComplete((r, e) -> s.connection.execute(() -> {
+            s.awaitingAuthorization = false;
+            if (s.closed) {
+                return;
+            }
+            authorized(s, auth, e == null ? r : null);
+            while (!s.awaitingAuthorization && !s.closed && !s.held.isEmpty()) {
+                dispatch(s, s.held.poll());
+            }
+        }));
+    }
+
+    private void authorized(Session s, Authorize auth, Authorizer.Result result) {
+        if (result == null || !result.authorized()) {
+            String why = result == null ? "authorization failed" : result.reason();
+            reply(s, auth.id(), Response.error(auth.id(), new StratumError(StratumError.CODE_UNAUTHORIZED_WORKER,
+                    why.isEmpty() ? "Unauthorized worker" : why), true));
+            return;
+        }
+        if (!s.workers.contains(auth.worker())) {
+            s.workers.add(auth.worker());
+        }
+        reply(s, auth.id(), Response.ok(auth.id()));
+        Difficulty requested = PasswordOptions.difficulty(auth.password());
+        if (requested != null) {
+            Instant now = clock.instant();
+            Difficulty changed = s.difficulty.setFloor(requested, now);
+            Difficulty suggested = s.difficulty.suggest(requested, now);
+            Difficulty last = suggested != null ? suggested : changed;
+            if (last != null && s.subscribed) {
+                difficultyChanged(s, last);
+            }
+        }
+    }
+
+    private void configure(Session s, Configure c) {
+        Map<String, JsonValue> answer = new LinkedHashMap<>();
+        Difficulty changed = null;
+        for (String ext : c.extensions()) {
+            switch (ext) {
+                case Configure.VERSION_ROLLING -> {
+                    int minerMask = c.versionRollingMask() == null ? 0xffffffff : c.versionRollingMask();
+                    int mask = poolVersionMask & minerMask;
+                    int minBits = c.versionRollingMinBitCount() == null ? 0 : c.versionRollingMinBitCount();
+                    boolean ok = mask != 0 && Integer.bitCount(mask) >= minBits;
+                    answer.put(Configure.VERSION_ROLLING, JsonValue.Bool.of(ok));
+                    if (ok) {
+                        answer.put("version-rolling.mask", new JsonValue.Str(String.format("%08x", mask)));
+                        s.versionMask = mask;
+                    } else {
+                        s.versionMask = 0;
+                    }
+                }
+                case Configure.MINIMUM_DIFFICULTY -> {
+                    boolean ok = c.minimumDifficulty() != null;
+                    answer.put(Configure.MINIMUM_DIFFICULTY, JsonValue.Bool.of(ok));
+                    if (ok) {
+                        changed = s.difficulty.setFloor(c.minimumDifficulty(), clock.instant());
+                    }
+                }
+                case Configure.SUBSCRIBE_EXTRANONCE -> {
+                    s.extranonceSubscribed = true;
+                    answer.put(Configure.SUBSCRIBE_EXTRANONCE, JsonValue.Bool.TRUE);
+                }
+                default -> answer.put(ext, JsonValue.Bool.FALSE);
+            }
+        }
+        reply(s, c.id(), Response.configured(c.id(), answer));
+        if (changed != null && s.subscribed) {
+            difficultyChanged(s, changed);
+        }
+    }
+
+    private void decodeError(Session s, DecodeError de) {
+        if (de.kind() == DecodeError.Kind.LINE_TOO_LONG) {
+            close(s, "line too long");
+            return;
+        }
+        if (de.isGarbage()) {
+            if (!s.subscribed) {
+                close(s, "not Stratum before subscribe: " + de.message());
+                return;
+            }
+            if (++s.garbageLines > MAX_GARBAGE_LINES) {
+                close(s, "more than " + MAX_GARBAGE_LINES + " lines that are not Stratum");
+                return;
+            }
+        }
+        reply(s, de.id(), Response.error(de.id(), StratumError.other(de.message()), false));
+    }
+
+    // ------------------------------------------------------------------ shares
+
+    private void submit(Session s, Submit submit) {
+        Instant now = clock.instant();
+        if (!s.subscribed) {
+            rejected(s, submit, RejectReason.NOT_SUBSCRIBED, null, null, now);
+            return;
+        }
+        if (submit.worker() == null || !s.workers.contains(submit.worker())) {
+            rejected(s, submit, RejectReason.UNAUTHORIZED_WORKER, null, null, now);
+            return;
+        }
+        if (!submit.isWellFormed()) {
+            rejected(s, submit, RejectReason.MALFORMED, null, null, now);
+            return;
+        }
+        Job job = null;
+        String baseId = submit.jobId();
+        int sent = s.sent(submit.jobId());
+        if (sent >= 0) {
+            baseId = s.sentBaseIds[sent];
+            job = jobBook.find(baseId) == null ? null : s.sentJobs[sent];
+        } else {
+            job = jobBook.find(baseId);
+        }
+        DuplicateFilter duplicates = job == null ? null : duplicateFilters.get(baseId);
+        if (job == null || duplicates == null) {
+            rejected(s, submit, RejectReason.JOB_NOT_FOUND, null, null, now);
+            return;
+        }
+        Difficulty judgedAt = s.difficulty.current();
+        if (sent >= 0 && s.sentEpochs[sent] < s.difficultyEpoch) {
+            // Work sent before the last difficulty change is judged at the easier of the two.
+            judgedAt = Difficulty.min(judgedAt, s.previousDifficulty);
+        }
+        Verdict v = validator.check(job, s.extranonce1, submit, s.versionMask, judgedAt.toTarget(), now.getEpochSecond(),
+                duplicates);
+        if (!v.isAccepted()) {
+            rejected(s, submit, v.rejectReason(), v, judgedAt, now);
+            return;
+        }
+        if (v.isBlock()) {
+            block(s, submit, job, v);
+        }
+        s.accepted++;
+        s.acceptedDifficulty += judgedAt.toDouble();
+        s.lastAcceptedAt = now;
+        s.windowAccepted++;
+        acceptedTotal.increment();
+        ShareEvent event = event(s, submit, v, judgedAt, null, now);
+        CompletionStage<Void> stored = record(event);
+        if (shareSink.isDurable()) {
+            Session.Outgoing slot = hold(s);
+            CompletableFuture<Void> f = stored.toCompletableFuture();
+            if (f.isDone()) {
+                fill(s, slot, storedReply(submit.id(), f));
+            } else {
+                stored.whenComplete((ok, e) -> s.connection.execute(() -> {
+                    if (!s.closed) {
+                        fill(s, slot, storedReply(submit.id(), f));
+                    }
+                }));
+            }
+        } else {
+            reply(s, submit.id(), Response.ok(submit.id()));
+        }
+        Difficulty changed = s.difficulty.onAccepted(judgedAt, now);
+        if (changed != null) {
+            difficultyChanged(s, changed);
+        }
+    }
+
+    private static Response storedReply(RequestId id, CompletableFuture<Void> f) {
+        return f.isCompletedExceptionally()
+                ? Response.error(id, StratumError.other("Share could not be stored; it was not counted"), true)
+                : Response.ok(id);
+    }
+
+    private CompletionStage<Void> record(ShareEvent event) {
+        try {
+            CompletionStage<Void> stage = shareSink.record(event);
+            return stage == null ? CompletableFuture.completedFuture(null) : stage;
+        } catch (RuntimeException e) {
+            LOG.error("share sink failed: {}", e.toString());
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void rejected(Session s, Submit submit, RejectReason reason, Verdict v, Difficulty judgedAt, Instant now) {
+        s.rejected[reason.ordinal()]++;
+        rejectedTotal[reason.ordinal()].increment();
+        record(event(s, submit, v, judgedAt == null ? s.difficulty.current() : judgedAt, reason, now));
+        StratumError error = reason == RejectReason.MALFORMED && submit.paramsError() != null
+                ? StratumError.other(submit.paramsError()) : reason.error();
+        reply(s, submit.id(), Response.error(submit.id(), error, true));
+        if (reason != RejectReason.JOB_NOT_FOUND) {
+            rollBanWindow(s, now);
+            s.windowRejected++;
+            Duration ban = banPolicy.judge(s.windowAccepted, s.windowRejected);
+            if (ban != null) {
+                LOG.warn("banning {} for {}: {} rejected and {} accepted shares in the last {}", s.connection.remoteAddress(),
+                        ban, s.windowRejected, s.windowAccepted, banPolicy.window());
+                closed(s);
+                s.connection.ban(ban, "too many invalid shares");
+            }
+        }
+    }
+
+    private void rollBanWindow(Session s, Instant now) {
+        if (Duration.between(s.windowStart, now).compareTo(banPolicy.window()) > 0) {
+            s.windowStart = now;
+            s.windowAccepted = 0;
+            s.windowRejected = 0;
+        }
+    }
+
+    private ShareEvent event(Session s, Submit submit, Verdict v, Difficulty judgedAt, RejectReason reason, Instant now) {
+        byte[] en2 = submit.isWellFormed() ? submit.extranonce2() : null;
+        return new ShareEvent(now, s.id, s.connection.remoteAddress(), submit.worker(), submit.jobId(), s.extranonce1Hex,
+                en2 == null ? null : Hex.encode(en2), submit.ntime(), submit.nonce(),
+                v == null || v.header() == null ? 0 : v.header().version(), judgedAt,
+                v == null ? null : v.hash(), v == null ? 0 : v.shareDifficulty(), reason, v != null && v.isBlock());
+    }
+
+    private void block(Session s, Submit submit, Job job, Verdict v) {
+        s.blocks++;
+        blocksFound.increment();
+        Sha256Hash hash = v.header().hash();
+        Optional<BlockTemplate> template = job.template();
+        if (template.isEmpty()) {
+            LOG.warn("block {} found by {} on upstream job {}: it must be sent upstream as a share", hash.toDisplayHex(),
+                    submit.worker(), job.id());
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = BlockAssembler.assemble(job, s.extranonce1, submit.extranonce2(), v.header());
+        } catch (IllegalArgumentException e) {
+            LOG.error("block {} by {} could not be assembled: {}", hash.toDisplayHex(), submit.worker(), e.getMessage());
+            return;
+        }
+        long height = template.get().height();
+        LOG.info("block {} at height {} found by {}; submitting", hash.toDisplayHex(), height, submit.worker());
+        FoundBlock found = new FoundBlock(hash, height, bytes, job, submit.worker());
+        CompletionStage<Optional<String>> result;
+        try {
+            result = blockSubmitter.submit(found);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete((reason, e) -> {
+            if (e != null) {
+                LOG.error("block {} at height {}: submission failed: {}", hash.toDisplayHex(), height, e.toString());
+            } else if (reason.isPresent()) {
+                LOG.error("block {} at height {} was rejected by the node: {}", hash.toDisplayHex(), height, reason.get());
+            } else {
+                LOG.info("block {} at height {} accepted by the node", hash.toDisplayHex(), height);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ difficulty
+
+    private void difficultyChanged(Session s, Difficulty now) {
+        s.previousDifficulty = s.announcedDifficulty == null ? now : s.announcedDifficulty;
+        s.difficultyEpoch++;
+        emit(s, new SetDifficulty(now));
+        Job last = s.lastJob();
+        if (last != null && jobBook.find(s.lastBaseId()) != null) {
+            Job again = jobFactory.reissue(last);
+            emit(s, again.notifyMessage());
+            s.remember(again, s.lastBaseId());
+        }
+    }
+
+    // ------------------------------------------------------------------ output, in order
+
+    private void reply(Session s, RequestId id, Response r) {
+        if (id == null || id.isNull()) {
+            return;
+        }
+        emit(s, r);
+    }
+
+    private void emit(Session s, PoolMessage m) {
+        if (m instanceof SetDifficulty sd) {
+            s.announcedDifficulty = sd.difficulty();
+        }
+        if (s.outgoing.isEmpty()) {
+            s.connection.send(m);
+            return;
+        }
+        Session.Outgoing o = new Session.Outgoing();
+        o.message = m;
+        o.ready = true;
+        s.outgoing.add(o);
+    }
+
+    private void emitLine(Session s, byte[] line) {
+        if (s.outgoing.isEmpty()) {
+            s.connection.sendLine(line);
+            return;
+        }
+        Session.Outgoing o = new Session.Outgoing();
+        o.line = line;
+        o.ready = true;
+        s.outgoing.add(o);
+    }
+
+    private static Session.Outgoing hold(Session s) {
+        Session.Outgoing o = new Session.Outgoing();
+        s.outgoing.add(o);
+        return o;
+    }
+
+    private static void fill(Session s, Session.Outgoing slot, PoolMessage m) {
+        slot.message = m;
+        slot.ready = true;
+        while (!s.outgoing.isEmpty() && s.outgoing.peek().ready) {
+            Session.Outgoing o = s.outgoing.poll();
+            if (o.line != null) {
+                s.connection.sendLine(o.line);
+            } else {
+                s.connection.send(o.message);
+            }
+        }
+    }
+
+    private void close(Session s, String reason) {
+        closed(s);
+        s.connection.close(reason);
+    }
+
+    // ------------------------------------------------------------------ stats
+
+    /** Totals since start, for the stats endpoint. */
+    public Stats stats() {
+        long[] rejected = new long[rejectedTotal.length];
+        for (int i = 0; i < rejected.length; i++) {
+            rejected[i] = rejectedTotal[i].sum();
+        }
+        return new Stats(sessionsOpen.sum(), acceptedTotal.sum(), rejected, blocksFound.sum(), jobBook.size());
+    }
+
+    /**
+     * Engine totals.
+     *
+     * @param sessions open sessions
+     * @param accepted accepted shares
+     * @param rejected rejected shares by {@link RejectReason#ordinal()}
+     * @param blocks   blocks found
+     * @param jobs     jobs in the job book
+     */
+    public record Stats(long sessions, long accepted, long[] rejected, long blocks, int jobs) {
+        /** Rejected shares for one reason. */
+        public long rejected(RejectReason reason) {
+            return rejected[reason.ordinal()];
+        }
+    }
+
+    /** Engine settings, checked when built. */
+    public static final class Builder {
+        private Clock clock;
+        private Authorizer authorizer = Authorizer.acceptWellFormed();
+        private ShareSink shareSink = ShareSink.discard();
+        private BlockSubmitter blockSubmitter;
+        private DifficultyPolicy difficultyPolicy = Vardiff.builder().build();
+        private Difficulty initialDifficulty = Difficulty.of(1);
+        private ExtranonceAllocator extranonces;
+        private BanPolicy banPolicy = BanPolicy.invalidShares(100, 0.9, Duration.ofMinutes(1), Duration.ofMinutes(10));
+        private Payouts payouts;
+        private PowFunction pow = PowFunction.sha256d();
+        private int versionMask = 0x1fffe000;
+        private CoinbaseBuilder coinbaseBuilder = CoinbaseBuilder.defaults().withPoolTag("/stratum4j/");
+        private int maxJobs = JobBook.DEFAULT_MAX_JOBS;
+        private Duration maxJobAge = JobBook.DEFAULT_MAX_AGE;
+
+        private Builder() {
+        }
+
+        /** Where time comes from (required). */
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /** Who may submit (default: any well-formed worker name). */
+        public Builder authorizer(Authorizer a) {
+            this.authorizer = Objects.requireNonNull(a, "authorizer");
+            return this;
+        }
+
+        /** Where shares go (default: nowhere). */
+        public Builder shareSink(ShareSink s) {
+            this.shareSink = Objects.requireNonNull(s, "shareSink");
+            return this;
+        }
+
+        /** Where blocks go (required). */
+        public Builder blockSubmitter(BlockSubmitter b) {
+            this.blockSubmitter = Objects.requireNonNull(b, "blockSubmitter");
+            return this;
+        }
+
+        /** How difficulty is chosen (default: {@link Vardiff} with its defaults). */
+        public Builder difficultyPolicy(DifficultyPolicy p) {
+            this.difficultyPolicy = Objects.requireNonNull(p, "difficultyPolicy");
+            return this;
+        }
+
+        /** A new session's difficulty before vardiff or the miner changes it (default 1). */
+        public Builder initialDifficulty(Difficulty d) {
+            this.initialDifficulty = Objects.requireNonNull(d, "initialDifficulty");
+            return this;
+        }
+
+        /** Extranonce1 values (default: 4 bytes, instance 0). */
+        public Builder extranonces(ExtranonceAllocator e) {
+            this.extranonces = Objects.requireNonNull(e, "extranonces");
+            return this;
+        }
+
+        /** When to ban (default: 100 invalid shares making 90% of a minute's shares → 10 minutes). */
+        public Builder banPolicy(BanPolicy b) {
+            this.banPolicy = Objects.requireNonNull(b, "banPolicy");
+            return this;
+        }
+
+        /** The coinbase outputs of each template's job (required). */
+        public Builder payouts(Payouts p) {
+            this.payouts = Objects.requireNonNull(p, "payouts");
+            return this;
+        }
+
+        /** The proof-of-work function (default sha256d). */
+        public Builder pow(PowFunction p) {
+            this.pow = Objects.requireNonNull(p, "pow");
+            return this;
+        }
+
+        /** The pool's version-rolling mask (default {@code 1fffe000}, BIP320; 0 refuses rolling). */
+        public Builder versionMask(int mask) {
+            this.versionMask = mask;
+            return this;
+        }
+
+        /** Coinbase layout; its extranonce1 size must equal the allocator's (default: tag "/stratum4j/", 4 + 8). */
+        public Builder coinbaseBuilder(CoinbaseBuilder c) {
+            this.coinbaseBuilder = Objects.requireNonNull(c, "coinbaseBuilder");
+            return this;
+        }
+
+        /** Job book bounds (defaults 4096 jobs, 5 minutes). */
+        public Builder jobRetention(int maxJobs, Duration maxAge) {
+            JobBook.builder().maxJobs(maxJobs).maxAge(maxAge);
+            this.maxJobs = maxJobs;
+            this.maxJobAge = maxAge;
+            return this;
+        }
+
+        /** The engine. */
+        public PoolEngine build() {
+            if (clock == null) {
+                throw new IllegalArgumentException("the engine needs a clock");
+            }
+            if (payouts == null) {
+                throw new IllegalArgumentException("the engine needs payouts (the coinbase outputs of its jobs)");
+            }
+            if (blockSubmitter == null) {
+                throw new IllegalArgumentException("the engine needs a block submitter: a found block must go somewhere");
+            }
+            if (extranonces == null) {
+                extranonces = ExtranonceAllocator.sequential(coinbaseBuilder.extranonce1Size(), 0);
+            }
+            if (extranonces.size() != coinbaseBuilder.extranonce1Size()) {
+                throw new IllegalArgumentException("extranonce1 is " + extranonces.size() + " bytes but the coinbase has room for "
+                        + coinbaseBuilder.extranonce1Size());
+            }
+            initialDifficulty = DifficultyPolicy.clamp(initialDifficulty, difficultyPolicy.minimum(), difficultyPolicy.maximum());
+            return new PoolEngine(this);
+        }
+    }
+}

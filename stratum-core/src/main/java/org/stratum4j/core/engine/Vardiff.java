@@ -1,0 +1,247 @@
+package org.stratum4j.core.engine;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.stratum4j.core.bitcoin.Difficulty;
+
+/**
+ * Variable difficulty: aims each session at a steady share rate (default one share every 3.33 s,
+ * ckpool's 0.3/s) whatever its hash rate, from a CPU miner to a warehouse behind one connection.
+ *
+ * <p>The estimate is an exponentially decaying average of accepted difficulty per second
+ * (difficulty-weighted, so it measures hash rate and survives difficulty changes), corrected for
+ * its start-up bias, over a time constant of {@link Builder#decayPeriod} (default 60 s). A
+ * retarget is considered after {@link Builder#sharesPerRetarget} shares (default 8: a miner 50×
+ * too fast is corrected in well under a second of its shares) or {@link Builder#retargetTime}
+ * without them (default 30 s: a miner far too slow gets an easier difficulty within a minute,
+ * guessing from the silence that a share would take at least twice as long as it has waited). It
+ * changes only when the ideal is outside [½, 2]× the current value, so noise does not cause churn.
+ * Results are clamped to [minimum, maximum] and the miner's own floor; difficulties of 1 and more
+ * are rounded to whole numbers (many ASIC firmwares parse them as integers), smaller ones to three
+ * significant digits.
+ */
+public final class Vardiff implements DifficultyPolicy {
+
+    private final double secondsPerShare;
+    private final Difficulty minimum;
+    private final Difficulty maximum;
+    private final double decaySeconds;
+    private final int sharesPerRetarget;
+    private final double retargetSeconds;
+
+    private Vardiff(Builder b) {
+        this.secondsPerShare = b.secondsPerShare;
+        this.minimum = b.minimum;
+        this.maximum = b.maximum;
+        this.decaySeconds = b.decayPeriod.toMillis() / 1000.0;
+        this.sharesPerRetarget = b.sharesPerRetarget;
+        this.retargetSeconds = b.retargetTime.toMillis() / 1000.0;
+    }
+
+    /** A builder with the defaults above; minimum 0.001 and maximum 2^40 unless set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Difficulty minimum() {
+        return minimum;
+    }
+
+    @Override
+    public Difficulty maximum() {
+        return maximum;
+    }
+
+    /** The share interval aimed at, in seconds. */
+    public double secondsPerShare() {
+        return secondsPerShare;
+    }
+
+    @Override
+    public Controller start(Difficulty initial, Instant now) {
+        return new Session(DifficultyPolicy.clamp(initial, minimum, maximum), now);
+    }
+
+    /** Rounds as documented: integers from 1 up, three significant digits below. */
+    static Difficulty round(double d) {
+        if (d >= 1) {
+            return Difficulty.of(BigDecimal.valueOf(Math.rint(d)));
+        }
+        return Difficulty.of(new BigDecimal(d, new MathContext(3)).stripTrailingZeros());
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
+    }
+
+    private final class Session implements Controller {
+        private Difficulty current;
+        private Difficulty floor;
+        /** Decayed sum of accepted difficulty per second (unnormalized), as of {@code lastUpdate}. */
+        private double rate;
+        private Instant estimateStart;
+        private Instant lastUpdate;
+        private Instant lastRetarget;
+        private int sharesSinceRetarget;
+
+        Session(Difficulty start, Instant now) {
+            this.current = start;
+            this.floor = minimum;
+            this.estimateStart = now;
+            this.lastUpdate = now;
+            this.lastRetarget = now;
+        }
+
+        @Override
+        public Difficulty current() {
+            return current;
+        }
+
+        @Override
+        public Difficulty setFloor(Difficulty f, Instant now) {
+            floor = DifficultyPolicy.clamp(f, minimum, maximum);
+            return current.compareTo(floor) < 0 ? change(floor, now, true) : null;
+        }
+
+        @Override
+        public Difficulty suggest(Difficulty s, Instant now) {
+            Difficulty d = DifficultyPolicy.clamp(Difficulty.max(s, floor), minimum, maximum);
+            return d.compareTo(current) == 0 ? null : change(d, now, true);
+        }
+
+        @Override
+        public Difficulty onAccepted(Difficulty judgedAt, Instant now) {
+            decayTo(now);
+            rate += judgedAt.toDouble() / decaySeconds;
+            sharesSinceRetarget++;
+            return sharesSinceRetarget >= sharesPerRetarget ? retarget(now) : null;
+        }
+
+        @Override
+        public Difficulty onTick(Instant now) {
+            return seconds(lastRetarget, now) >= retargetSeconds ? retarget(now) : null;
+        }
+
+        private void decayTo(Instant now) {
+            double dt = seconds(lastUpdate, now);
+            if (dt > 0) {
+                rate *= Math.exp(-dt / decaySeconds);
+                lastUpdate = now;
+            }
+        }
+
+        private Difficulty retarget(Instant now) {
+            double waited = seconds(lastRetarget, now);
+            double estimate;
+            boolean silent = sharesSinceRetarget == 0;
+            if (silent) {
+                if (waited <= 0) {
+                    return null;
+                }
+                // No share since the last change: the true rate is most likely well below one per "waited".
+                estimate = current.toDouble() / (2 * waited);
+            } else {
+                decayTo(now);
+                double span = Math.max(seconds(estimateStart, now), 1e-6);
+                estimate = rate / -Math.expm1(-span / decaySeconds);
+            }
+            double ideal = estimate * secondsPerShare;
+            double ratio = ideal / current.toDouble();
+            sharesSinceRetarget = 0;
+            lastRetarget = now;
+            if (ratio >= 0.5 && ratio <= 2) {
+                return null;
+            }
+            Difficulty next = DifficultyPolicy.clamp(round(ideal), Difficulty.max(minimum, floor), maximum);
+            return next.compareTo(current) == 0 ? null : change(next, now, silent);
+        }
+
+        private Difficulty change(Difficulty d, Instant now, boolean restartEstimate) {
+            current = d;
+            lastRetarget = now;
+            sharesSinceRetarget = 0;
+            if (restartEstimate) {
+                // What was measured at a difficulty that found nothing (or that the miner overrode) says little.
+                rate = 0;
+                estimateStart = now;
+                lastUpdate = now;
+            }
+            return d;
+        }
+    }
+
+    /** Settings, checked when set. */
+    public static final class Builder {
+        private double secondsPerShare = 10.0 / 3;
+        private Difficulty minimum = Difficulty.of("0.001");
+        private Difficulty maximum = Difficulty.of(1L << 40);
+        private Duration decayPeriod = Duration.ofSeconds(60);
+        private int sharesPerRetarget = 8;
+        private Duration retargetTime = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** Target interval between a session's shares, 0.1 s to 1 hour (default 3.33 s). */
+        public Builder secondsPerShare(double seconds) {
+            if (!(seconds >= 0.1 && seconds <= 3600)) {
+                throw new IllegalArgumentException("seconds per share " + seconds + " is outside 0.1..3600");
+            }
+            this.secondsPerShare = seconds;
+            return this;
+        }
+
+        /** Lowest difficulty (default 0.001). */
+        public Builder minimum(Difficulty d) {
+            this.minimum = Objects.requireNonNull(d, "minimum");
+            return this;
+        }
+
+        /** Highest difficulty (default 2^40). */
+        public Builder maximum(Difficulty d) {
+            this.maximum = Objects.requireNonNull(d, "maximum");
+            return this;
+        }
+
+        /** Time constant of the rate average, 1 s to 1 hour (default 60 s). */
+        public Builder decayPeriod(Duration d) {
+            this.decayPeriod = within(d, Duration.ofSeconds(1), Duration.ofHours(1), "decay period");
+            return this;
+        }
+
+        /** Shares after which a retarget is considered, 1..1000 (default 8). */
+        public Builder sharesPerRetarget(int n) {
+            if (n < 1 || n > 1000) {
+                throw new IllegalArgumentException("shares per retarget " + n + " is outside 1..1000");
+            }
+            this.sharesPerRetarget = n;
+            return this;
+        }
+
+        /** Time after which a retarget is considered without shares, 1 s to 1 hour (default 30 s). */
+        public Builder retargetTime(Duration d) {
+            this.retargetTime = within(d, Duration.ofSeconds(1), Duration.ofHours(1), "retarget time");
+            return this;
+        }
+
+        /** The policy. */
+        public Vardiff build() {
+            if (minimum.compareTo(maximum) > 0) {
+                throw new IllegalArgumentException("vardiff minimum " + minimum + " is above its maximum " + maximum);
+            }
+            return new Vardiff(this);
+        }
+
+        private static Duration within(Duration d, Duration low, Duration high, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.compareTo(low) < 0 || d.compareTo(high) > 0) {
+                throw new IllegalArgumentException(what + " " + d + " is outside " + low + ".." + high);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,445 @@
+package org.stratum4j.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.stratum4j.core.bitcoin.CompactBits;
+import org.stratum4j.core.bitcoin.Difficulty;
+import org.stratum4j.core.bitcoin.Hex;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.core.job.BlockValidator;
+import org.stratum4j.core.job.CoinbaseOutput;
+import org.stratum4j.core.job.Job;
+import org.stratum4j.core.protocol.Authorize;
+import org.stratum4j.core.protocol.Configure;
+import org.stratum4j.core.protocol.DecodeError;
+import org.stratum4j.core.protocol.JsonValue;
+import org.stratum4j.core.protocol.Notify;
+import org.stratum4j.core.protocol.PoolMessage;
+import org.stratum4j.core.protocol.RequestId;
+import org.stratum4j.core.protocol.Response;
+import org.stratum4j.core.protocol.SetDifficulty;
+import org.stratum4j.core.protocol.StratumError;
+import org.stratum4j.core.protocol.Submit;
+import org.stratum4j.core.protocol.Subscribe;
+import org.stratum4j.core.protocol.SuggestDifficulty;
+import org.stratum4j.core.protocol.UnknownMethod;
+import org.stratum4j.core.share.RejectReason;
+import org.stratum4j.core.testing.MutableClock;
+
+/** The engine, method by method and rejection code by rejection code, with a fake clock and connection. */
+class EngineTest {
+
+    static final long T0 = 1_700_000_000L;
+    static final byte[] PAY = Hex.decode("0014e6f22ca44dc800e9d049621a3b9a42c509f1c4bc");
+    /** Shares at this difficulty pass about one hash in four; 2000ffff makes one in 256 a block. */
+    static final Difficulty EASY = Difficulty.of("0.000000001");
+
+    final MutableClock clock = new MutableClock(Instant.ofEpochSecond(T0));
+    final List<FoundBlock> blocks = new ArrayList<>();
+    final List<ShareEvent> events = new ArrayList<>();
+    PoolEngine engine = builder().build();
+
+    PoolEngine.Builder builder() {
+        return PoolEngine.builder().clock(clock)
+                .payouts(t -> List.of(CoinbaseOutput.of(t.coinbaseValue(), PAY)))
+                .blockSubmitter(b -> {
+                    blocks.add(b);
+                    return CompletableFuture.completedFuture(java.util.Optional.empty());
+                })
+                .shareSink(e -> {
+                    events.add(e);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .difficultyPolicy(DifficultyPolicy.fixed(Difficulty.of("1e-12"), Difficulty.of(1L << 40)))
+                .initialDifficulty(EASY);
+    }
+
+    static BlockTemplate template(int tip, int bits) {
+        byte[] prev = new byte[32];
+        prev[31] = (byte) tip;
+        return BlockTemplate.builder().previousBlockHash(Sha256Hash.fromInternalBytes(prev)).bits(CompactBits.of(bits))
+                .height(200 + tip).curTime(T0).minTime(T0 - 600).coinbaseValue(5_000_000_000L).build();
+    }
+
+    record Miner(FakeConnection connection, Session session) {
+    }
+
+    Miner connect(int port) {
+        FakeConnection c = new FakeConnection(port);
+        return new Miner(c, engine.open(c));
+    }
+
+    Miner ready(int port) {
+        Miner m = connect(port);
+        engine.receive(m.session(), new Subscribe(RequestId.of(1), "test", null));
+        engine.receive(m.session(), new Authorize(RequestId.of(2), "w1", "x"));
+        m.connection().take();
+        return m;
+    }
+
+    static Submit submit(String jobId, byte[] en2, long ntime, long nonce) {
+        return Submit.of(RequestId.of(4), "w1", jobId, en2, (int) ntime, (int) nonce);
+    }
+
+    /** The first nonce whose header on {@code job} satisfies {@code wanted}. */
+    static long nonceWhere(Job job, Session s, byte[] en2, Predicate<Sha256Hash> wanted) {
+        for (long nonce = 0; ; nonce++) {
+            Sha256Hash h = job.header(s.extranonce1(), en2, job.version(), job.ntime(), nonce).hash();
+            if (wanted.test(h)) {
+                return nonce;
+            }
+        }
+    }
+
+    Response answer(Miner m, Submit s) {
+        engine.receive(m.session(), s);
+        return FakeConnection.last(m.connection().take());
+    }
+
+    @Test
+    void subscribeAnswersThenSetDifficultyThenTheCurrentJob() {
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = connect(1);
+        engine.receive(m.session(), new Subscribe(RequestId.of(1), "cgminer/4.11", null));
+        List<PoolMessage> out = m.connection().take();
+        assertThat(out).hasSize(3);
+        Response r = (Response) out.get(0);
+        assertThat(r.id()).isEqualTo(RequestId.of(1));
+        assertThat(m.session().extranonce1()).hasSize(4);
+        assertThat(r.result().toString()).contains(m.session().extranonce1Hex()).contains("8");
+        assertThat(out.get(1)).isEqualTo(new SetDifficulty(EASY));
+        Notify n = (Notify) out.get(2);
+        assertThat(n.jobId()).isEqualTo(a.job().id());
+        assertThat(n.cleanJobs()).isTrue();
+    }
+
+    @Test
+    void extranonce1IsUniqueAmongLiveSessionsAndCarriesTheInstanceId() {
+        engine = builder().extranonces(ExtranonceAllocator.sequential(4, 7)).build();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Miner> miners = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            Miner m = ready(i);
+            miners.add(m);
+            assertThat(seen.add(m.session().extranonce1Hex())).isTrue();
+            assertThat(m.session().extranonce1Hex()).startsWith("07");
+        }
+        engine.closed(miners.get(0).session());
+        assertThat(engine.stats().sessions()).isEqualTo(499);
+    }
+
+    @Test
+    void everyRejectionCodeInTheProtocolsOrder() {
+        Announcement a = engine.newTemplate(template(1, 0x2000ffff));
+        Job job = a.job();
+        byte[] en2 = new byte[8];
+
+        Miner fresh = connect(1);
+        assertThat(answer(fresh, submit(job.id(), en2, T0, 0)).error().code()).isEqualTo(25);
+
+        Miner m = ready(2);
+        Session s = m.session();
+        engine.deliver(s, a);
+        m.connection().take();
+        assertThat(answer(m, Submit.of(RequestId.of(4), "someone-else", job.id(), en2, (int) T0, 0)).error().code()).isEqualTo(24);
+        Response malformed = answer(m, Submit.malformed(RequestId.of(4), "w1", "extranonce2 is not hex"));
+        assertThat(malformed.error()).isEqualTo(StratumError.other("extranonce2 is not hex"));
+        assertThat(answer(m, submit("feedbeef", en2, T0, 0)).error().code()).isEqualTo(21);
+        assertThat(answer(m, submit(job.id(), new byte[4], T0, 0)).error()).isEqualTo(RejectReason.EXTRANONCE2_SIZE.error());
+        assertThat(answer(m, submit(job.id(), en2, T0 - 601, 0)).error()).isEqualTo(RejectReason.NTIME_OUT_OF_RANGE.error());
+        assertThat(answer(m, Submit.of(RequestId.of(4), "w1", job.id(), en2, (int) T0, 0, 0x00002000)).error())
+                .isEqualTo(RejectReason.VERSION_BITS_OUTSIDE_MASK.error());
+        long low = nonceWhere(job, s, en2, h -> !EASY.toTarget().isMetBy(h));
+        assertThat(answer(m, submit(job.id(), en2, T0, low)).error().code()).isEqualTo(23);
+        long good = nonceWhere(job, s, en2, h -> EASY.toTarget().isMetBy(h) && !job.networkTarget().isMetBy(h));
+        assertThat(answer(m, submit(job.id(), en2, T0, good)).isTrue()).isTrue();
+        assertThat(answer(m, submit(job.id(), en2, T0, good)).error().code()).isEqualTo(22);
+        assertThat(s.acceptedShares()).isEqualTo(1);
+        for (RejectReason r : RejectReason.values()) {
+            if (r != RejectReason.NOT_SUBSCRIBED) {
+                assertThat(s.rejectedShares(r)).as(r.name()).isEqualTo(1);
+            }
+        }
+        assertThat(events).hasSize(10);
+        assertThat(events.stream().filter(ShareEvent::accepted)).hasSize(1);
+        assertThat(blocks).isEmpty();
+    }
+
+    @Test
+    void aBlockIsAssembledAndSubmittedAndBitcoinCoreRulesAcceptIt() {
+        BlockTemplate t = template(1, 0x2000ffff);
+        Announcement a = engine.newTemplate(t);
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        byte[] en2 = Hex.decode("0000000000000042");
+        long nonce = nonceWhere(a.job(), m.session(), en2, h -> a.job().networkTarget().isMetBy(h));
+        assertThat(answer(m, submit(a.job().id(), en2, T0, nonce)).isTrue()).isTrue();
+        assertThat(blocks).hasSize(1);
+        FoundBlock b = blocks.get(0);
+        assertThat(b.height()).isEqualTo(201);
+        assertThat(BlockValidator.validate(b.block(), t, T0)).isEmpty();
+        assertThat(events.get(0).block()).isTrue();
+        assertThat(m.session().blocks()).isEqualTo(1);
+        assertThat(engine.stats().blocks()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewTipMakesOldJobsStale() {
+        Announcement first = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), first);
+        Announcement second = engine.newTemplate(template(2, 0x207fffff));
+        engine.deliver(m.session(), second);
+        assertThat(FakeConnection.lastNotify(m.connection().take()).cleanJobs()).isTrue();
+        assertThat(answer(m, submit(first.job().id(), new byte[8], T0, 1)).error().code()).isEqualTo(21);
+        assertThat(m.session().rejectedShares(RejectReason.JOB_NOT_FOUND)).isEqualTo(1);
+    }
+
+    @Test
+    void expiredJobsAreStale() {
+        engine = builder().jobRetention(100, Duration.ofSeconds(60)).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(answer(m, submit(a.job().id(), new byte[8], T0, 1)).error().code()).isEqualTo(21);
+    }
+
+    @Test
+    void configureAnswersEveryExtension() {
+        Miner m = connect(1);
+        engine.receive(m.session(), new Configure(RequestId.of(1), List.of("version-rolling", "minimum-difficulty",
+                "subscribe-extranonce", "info", "made-up"), 0xffffffff, 2, Difficulty.of(64)));
+        Response r = FakeConnection.last(m.connection().take());
+        java.util.Map<String, JsonValue> answer = ((JsonValue.Object) r.result()).fields();
+        assertThat(answer).containsExactly(
+                java.util.Map.entry("version-rolling", JsonValue.Bool.TRUE),
+                java.util.Map.entry("version-rolling.mask", new JsonValue.Str("1fffe000")),
+                java.util.Map.entry("minimum-difficulty", JsonValue.Bool.TRUE),
+                java.util.Map.entry("subscribe-extranonce", JsonValue.Bool.TRUE),
+                java.util.Map.entry("info", JsonValue.Bool.FALSE),
+                java.util.Map.entry("made-up", JsonValue.Bool.FALSE));
+        assertThat(m.session().versionMask()).isEqualTo(0x1fffe000);
+        assertThat(m.session().isExtranonceSubscribed()).isTrue();
+        assertThat(m.session().difficulty()).isEqualTo(Difficulty.of(64));
+        engine.receive(m.session(), new Subscribe(RequestId.of(2), "x", null));
+        assertThat(FakeConnection.lastSetDifficulty(m.connection().take()).difficulty()).isEqualTo(Difficulty.of(64));
+
+        Miner narrow = connect(2);
+        engine.receive(narrow.session(), new Configure(RequestId.of(1), List.of("version-rolling"), 0x00006000, 4, null));
+        assertThat(((JsonValue.Object) FakeConnection.last(narrow.connection().take()).result()).fields())
+                .containsExactly(java.util.Map.entry("version-rolling", JsonValue.Bool.FALSE));
+        assertThat(narrow.session().versionMask()).isZero();
+    }
+
+    @Test
+    void suggestedDifficultyBeforeAndAfterSubscribe() {
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = connect(1);
+        engine.receive(m.session(), new SuggestDifficulty(RequestId.of(1), Difficulty.of(512)));
+        engine.receive(m.session(), new Subscribe(RequestId.of(2), "x", null));
+        assertThat(FakeConnection.lastSetDifficulty(m.connection().take()).difficulty()).isEqualTo(Difficulty.of(512));
+        engine.receive(m.session(), new SuggestDifficulty(RequestId.of(3), Difficulty.of(1024)));
+        List<PoolMessage> out = m.connection().take();
+        assertThat(FakeConnection.lastSetDifficulty(out).difficulty()).isEqualTo(Difficulty.of(1024));
+        Notify fresh = FakeConnection.lastNotify(out);
+        assertThat(fresh.cleanJobs()).isFalse();
+        assertThat(fresh.jobId()).isNotEqualTo(a.job().id());
+        assertThat(fresh.coinb2()).isEqualTo(a.job().notifyMessage().coinb2());
+    }
+
+    @Test
+    void sharesOnJobsSentBeforeADifficultyRiseAreJudgedAtTheOldDifficulty() {
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        byte[] en2 = new byte[8];
+        // A share that meets EASY but not 4 × EASY.
+        Difficulty harder = Difficulty.of("0.000000004");
+        long nonce = nonceWhere(a.job(), m.session(), en2,
+                h -> EASY.toTarget().isMetBy(h) && !harder.toTarget().isMetBy(h));
+        engine.receive(m.session(), new SuggestDifficulty(RequestId.of(9), harder));
+        Notify reissued = FakeConnection.lastNotify(m.connection().take());
+        assertThat(answer(m, submit(a.job().id(), en2, T0, nonce)).isTrue()).as("old job, old difficulty").isTrue();
+        // The same work under the reissued id is judged at the new difficulty (and the header was already seen).
+        long other = nonceWhere(a.job(), m.session(), en2,
+                h -> EASY.toTarget().isMetBy(h) && !harder.toTarget().isMetBy(h) && !h.equals(
+                        a.job().header(m.session().extranonce1(), en2, a.job().version(), T0, nonce).hash()));
+        assertThat(answer(m, submit(reissued.jobId(), en2, T0, other)).error().code()).isEqualTo(23);
+        assertThat(answer(m, submit(reissued.jobId(), en2, T0, nonce)).error().code()).as("same header: duplicate").isEqualTo(22);
+    }
+
+    @Test
+    void passwordDifficultyOption() {
+        engine.newTemplate(template(1, 0x207fffff));
+        Miner m = connect(1);
+        engine.receive(m.session(), new Subscribe(RequestId.of(1), "x", null));
+        engine.receive(m.session(), new Authorize(RequestId.of(2), "w1", "x,d=2048"));
+        List<PoolMessage> out = m.connection().take();
+        assertThat(FakeConnection.lastSetDifficulty(out).difficulty()).isEqualTo(Difficulty.of(2048));
+        assertThat(out.stream().filter(Response.class::isInstance).map(Response.class::cast)
+                .filter(r -> r.id().equals(RequestId.of(2)))).singleElement().matches(Response::isTrue);
+    }
+
+    @Test
+    void slowAuthorizerHoldsLaterRequestsAndAnswersInOrder() {
+        CompletableFuture<Authorizer.Result> pending = new CompletableFuture<>();
+        engine = builder().authorizer(req -> pending).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = connect(1);
+        engine.receive(m.session(), new Subscribe(RequestId.of(1), "x", null));
+        m.connection().take();
+        engine.receive(m.session(), new Authorize(RequestId.of(2), "w1", "x"));
+        long nonce = nonceWhere(a.job(), m.session(), new byte[8], h -> EASY.toTarget().isMetBy(h));
+        engine.receive(m.session(), submit(a.job().id(), new byte[8], T0, nonce));
+        assertThat(m.connection().sent).isEmpty();
+        pending.complete(Authorizer.Result.OK);
+        assertThat(m.connection().sent).as("the answer comes back on the loop").isEmpty();
+        m.connection().runTasks();
+        List<Response> replies = m.connection().responses();
+        assertThat(replies).extracting(Response::id).containsExactly(RequestId.of(2), RequestId.of(4));
+        assertThat(replies).allMatch(Response::isTrue);
+    }
+
+    @Test
+    void refusedWorkerGetsError24AndCannotSubmit() {
+        engine = builder().authorizer(req -> CompletableFuture.completedFuture(Authorizer.Result.refused("unknown account"))).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = connect(1);
+        engine.receive(m.session(), new Subscribe(RequestId.of(1), "x", null));
+        engine.receive(m.session(), new Authorize(RequestId.of(2), "w1", "x"));
+        Response r = FakeConnection.last(m.connection().take());
+        assertThat(r.error()).isEqualTo(new StratumError(24, "unknown account"));
+        assertThat(answer(m, submit(a.job().id(), new byte[8], T0, 0)).error().code()).isEqualTo(24);
+        engine.receive(m.session(), new Authorize(RequestId.of(3), "", "x"));
+        assertThat(FakeConnection.last(m.connection().take()).error().code()).isEqualTo(24);
+    }
+
+    @Test
+    void durableSinkDelaysTheTrueAndKeepsReplyOrder() {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        engine = builder().shareSink(new ShareSink() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> record(ShareEvent e) {
+                return e.accepted() ? stored : CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public boolean isDurable() {
+                return true;
+            }
+        }).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        m.connection().take();
+        long nonce = nonceWhere(a.job(), m.session(), new byte[8], h -> EASY.toTarget().isMetBy(h));
+        engine.receive(m.session(), submit(a.job().id(), new byte[8], T0, nonce));
+        engine.receive(m.session(), new UnknownMethod(RequestId.of(5), "mining.ping"));
+        assertThat(m.connection().sent).isEmpty();
+        stored.complete(null);
+        m.connection().runTasks();
+        List<Response> replies = m.connection().responses();
+        assertThat(replies).extracting(Response::id).containsExactly(RequestId.of(4), RequestId.of(5));
+        assertThat(replies.get(0).isTrue()).isTrue();
+        assertThat(replies.get(1).error().code()).isEqualTo(20);
+    }
+
+    @Test
+    void aShareTheSinkCouldNotStoreIsNotAcknowledged() {
+        engine = builder().shareSink(new ShareSink() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> record(ShareEvent e) {
+                return CompletableFuture.failedFuture(new java.io.IOException("disk full"));
+            }
+
+            @Override
+            public boolean isDurable() {
+                return true;
+            }
+        }).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        long nonce = nonceWhere(a.job(), m.session(), new byte[8], h -> EASY.toTarget().isMetBy(h));
+        Response r = answer(m, submit(a.job().id(), new byte[8], T0, nonce));
+        assertThat(r.isTrue()).isFalse();
+        assertThat(r.error().message()).contains("could not be stored");
+    }
+
+    @Test
+    void unknownMethodsAndGarbage() {
+        Miner m = ready(1);
+        engine.receive(m.session(), new UnknownMethod(RequestId.of(7), "mining.ping"));
+        Response r = FakeConnection.last(m.connection().take());
+        assertThat(r.error().code()).isEqualTo(20);
+        assertThat(r.result()).isEqualTo(JsonValue.Null.INSTANCE);
+        for (int i = 0; i < 10; i++) {
+            engine.receive(m.session(), new DecodeError(RequestId.NULL, DecodeError.Kind.NOT_JSON, "not JSON"));
+        }
+        assertThat(m.connection().closedReason).isNull();
+        engine.receive(m.session(), new DecodeError(RequestId.NULL, DecodeError.Kind.NOT_JSON, "not JSON"));
+        assertThat(m.connection().closedReason).contains("not Stratum");
+
+        Miner early = connect(2);
+        engine.receive(early.session(), new DecodeError(RequestId.NULL, DecodeError.Kind.NOT_JSON, "GET / HTTP/1.1"));
+        assertThat(early.connection().closedReason).contains("before subscribe");
+    }
+
+    @Test
+    void invalidShareFloodIsBanned() {
+        engine = builder().banPolicy(BanPolicy.invalidShares(20, 0.9, Duration.ofMinutes(1), Duration.ofMinutes(10))).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        for (int i = 0; i < 19; i++) {
+            engine.receive(m.session(), submit(a.job().id(), new byte[3], T0, i));
+        }
+        // Stale shares do not count toward a ban.
+        for (int i = 0; i < 50; i++) {
+            engine.receive(m.session(), submit("0bad", new byte[8], T0, i));
+        }
+        assertThat(m.connection().bannedFor).isNull();
+        engine.receive(m.session(), submit(a.job().id(), new byte[3], T0, 99));
+        assertThat(m.connection().bannedFor).isEqualTo(Duration.ofMinutes(10));
+        assertThat(engine.stats().sessions()).isZero();
+    }
+
+    @Test
+    void renewedExtranonceIsAnnouncedToSubscribedMiners() {
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.receive(m.session(), new org.stratum4j.core.protocol.ExtranonceSubscribe(RequestId.of(3)));
+        String before = m.session().extranonce1Hex();
+        m.connection().take();
+        engine.renewExtranonce(m.session());
+        List<PoolMessage> out = m.connection().take();
+        assertThat(out.get(0)).isInstanceOf(org.stratum4j.core.protocol.SetExtranonce.class);
+        assertThat(Hex.encode(((org.stratum4j.core.protocol.SetExtranonce) out.get(0)).extranonce1()))
+                .isEqualTo(m.session().extranonce1Hex()).isNotEqualTo(before);
+        assertThat(FakeConnection.lastNotify(out).jobId()).isEqualTo(a.job().id());
+
+        Miner plain = ready(2);
+        engine.renewExtranonce(plain.session());
+        assertThat(plain.connection().take()).anyMatch(org.stratum4j.core.protocol.Reconnect.class::isInstance);
+        assertThat(plain.connection().closedReason).contains("did not subscribe to extranonce");
+    }
+
+    @Test
+    void builderFailsFastWithClearMessages() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PoolEngine.builder().build())
+                .hasMessageContaining("needs a clock");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PoolEngine.builder().clock(clock).build())
+                .hasMessageContaining("needs payouts");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().extranonces(ExtranonceAllocator.sequential(6, 0)).build())
+                .hasMessageContaining("extranonce1 is 6 bytes but the coinbase has room for 4");
+    }
+}

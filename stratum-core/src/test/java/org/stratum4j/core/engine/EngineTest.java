@@ -91,7 +91,12 @@ class EngineTest {
 
     /** The first nonce whose header on {@code job} satisfies {@code wanted}. */
     static long nonceWhere(Job job, Session s, byte[] en2, Predicate<Sha256Hash> wanted) {
-        for (long nonce = 0; ; nonce++) {
+        return nonceWhere(job, s, en2, 0, wanted);
+    }
+
+    /** The first nonce from {@code from} whose header on {@code job} satisfies {@code wanted}. */
+    static long nonceWhere(Job job, Session s, byte[] en2, long from, Predicate<Sha256Hash> wanted) {
+        for (long nonce = from; ; nonce++) {
             Sha256Hash h = job.header(s.extranonce1(), en2, job.version(), job.ntime(), nonce).hash();
             if (wanted.test(h)) {
                 return nonce;
@@ -275,6 +280,32 @@ class EngineTest {
                         a.job().header(m.session().extranonce1(), en2, a.job().version(), T0, nonce).hash()));
         assertThat(answer(m, submit(reissued.jobId(), en2, T0, other)).error().code()).isEqualTo(23);
         assertThat(answer(m, submit(reissued.jobId(), en2, T0, nonce)).error().code()).as("same header: duplicate").isEqualTo(22);
+    }
+
+    @Test
+    void vardiffRaisesAFastMinersDifficultyAndSendsAFreshJobAtOnce() {
+        engine = builder().difficultyPolicy(Vardiff.builder().minimum(Difficulty.of("1e-12")).build()).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        m.connection().take();
+        byte[] en2 = new byte[8];
+        List<PoolMessage> out = new ArrayList<>();
+        long nonce = -1;
+        for (int i = 0; i < 8; i++) {
+            clock.advance(Duration.ofMillis(100));
+            nonce = nonceWhere(a.job(), m.session(), en2, nonce + 1, h -> EASY.toTarget().isMetBy(h));
+            engine.receive(m.session(), submit(a.job().id(), en2, T0, nonce));
+            out.addAll(m.connection().take());
+        }
+        // Eight shares in 0.8 s at a 3.3 s target: the difficulty rises after the eighth, and a fresh job follows it.
+        SetDifficulty raised = FakeConnection.lastSetDifficulty(out);
+        assertThat(raised.difficulty().compareTo(EASY)).isPositive();
+        Notify fresh = FakeConnection.lastNotify(out);
+        assertThat(fresh.cleanJobs()).isFalse();
+        assertThat(out.indexOf(fresh)).isGreaterThan(out.indexOf(raised));
+        assertThat(m.session().difficulty()).isEqualTo(raised.difficulty());
+        assertThat(m.session().acceptedShares()).isEqualTo(8);
     }
 
     @Test

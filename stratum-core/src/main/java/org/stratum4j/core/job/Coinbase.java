@@ -42,6 +42,16 @@ public final class Coinbase {
         return coinb2.clone();
     }
 
+    /** Length of coinb1. */
+    public int coinb1Length() {
+        return coinb1.length;
+    }
+
+    /** Copies coinb1 into {@code out} at {@code offset} (no allocation, for the share hot path). */
+    public void copyCoinb1To(byte[] out, int offset) {
+        System.arraycopy(coinb1, 0, out, offset, coinb1.length);
+    }
+
     /** Length of coinb2. */
     public int coinb2Length() {
         return coinb2.length;

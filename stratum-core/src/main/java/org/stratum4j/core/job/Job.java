@@ -38,6 +38,13 @@ public final class Job {
     private final Notify notify;
     private final Sha256Midstate coinbasePrefix;
 
+    /**
+     * Shortest coinb1 worth a midstate. Resuming one clones the JDK digest (a few hundred bytes),
+     * which costs about as much as one or two SHA-256 compressions on a CPU with SHA extensions, so
+     * below two whole 64-byte blocks re-hashing the prefix is as fast (JMH, ShareValidationBenchmark).
+     */
+    public static final int MIDSTATE_MIN_PREFIX = 128;
+
     private Job(String id, BlockTemplate template, Coinbase coinbase, Sha256Hash previousBlockHash, MerkleBranch branch,
                 int version, CompactBits bits, long ntime, long minTime, boolean cleanJobs, Instant createdAt) {
         this.id = Objects.requireNonNull(id, "id");
@@ -54,7 +61,8 @@ public final class Job {
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.notify = new Notify(id, previousBlockHash, coinbase.coinb1Unsafe(), coinbase.coinb2Unsafe(), branch, version,
                 bits, (int) ntime, cleanJobs);
-        this.coinbasePrefix = Sha256Midstate.of(coinbase.coinb1Unsafe());
+        this.coinbasePrefix = coinbase.coinb1Unsafe().length >= MIDSTATE_MIN_PREFIX
+                ? Sha256Midstate.of(coinbase.coinb1Unsafe()) : null;
     }
 
     /** A job on a node's template (see {@link JobFactory}). */
@@ -106,9 +114,12 @@ public final class Job {
         return coinbase;
     }
 
-    /** The SHA-256 state after the coinbase's fixed prefix (coinb1), shared read-only by every share check. */
-    public Sha256Midstate coinbasePrefixMidstate() {
-        return coinbasePrefix;
+    /**
+     * The SHA-256 state after the coinbase's fixed prefix (coinb1), shared read-only by every share
+     * check; empty when coinb1 is shorter than {@link #MIDSTATE_MIN_PREFIX} and re-hashing it is as cheap.
+     */
+    public Optional<Sha256Midstate> coinbasePrefixMidstate() {
+        return Optional.ofNullable(coinbasePrefix);
     }
 
     /** The tip this job builds on. */

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.stratum4j.core.bitcoin.BlockHeader;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.bitcoin.Sha256Hasher;
+import org.stratum4j.core.bitcoin.Sha256Midstate;
 import org.stratum4j.core.bitcoin.Target;
 import org.stratum4j.core.job.Coinbase;
 import org.stratum4j.core.job.Job;
@@ -17,8 +18,10 @@ import org.stratum4j.core.protocol.Submit;
  * the network target. The session-level checks that come first (subscribed, authorized, params,
  * job found) are the engine's.
  *
- * <p>The coinbase prefix is not hashed per share: the job's midstate is resumed with
- * {@code extranonce1 ‖ extranonce2 ‖ coinb2}. The branch is applied in place and the header
+ * <p>When coinb1 is long enough to be worth it ({@link Job#MIDSTATE_MIN_PREFIX}), it is not hashed
+ * per share: the job's midstate is resumed with {@code extranonce1 ‖ extranonce2 ‖ coinb2}.
+ * Otherwise the coinbase is assembled in scratch and hashed in one pass, which measured faster
+ * than cloning the digest. The branch is applied in place and the header
  * assembled in per-thread scratch, so a share costs the hashing plus the verdict.
  *
  * <p>Thread-safe (scratch is per thread); the duplicate filter is shared.
@@ -71,12 +74,21 @@ public final class ShareValidator {
         }
 
         Scratch s = SCRATCH.get();
-        int suffixLength = extranonce1.length + submit.extranonce2Length() + cb.coinb2Length();
-        byte[] suffix = s.suffix(suffixLength);
-        System.arraycopy(extranonce1, 0, suffix, 0, extranonce1.length);
-        submit.copyExtranonce2To(suffix, extranonce1.length);
-        cb.copyCoinb2To(suffix, extranonce1.length + submit.extranonce2Length());
-        s.hasher.sha256d(job.coinbasePrefixMidstate(), suffix, 0, suffixLength, s.header, 36);
+        Sha256Midstate midstate = job.coinbasePrefixMidstate().orElse(null);
+        int prefix = midstate == null ? cb.coinb1Length() : 0;
+        int length = prefix + extranonce1.length + submit.extranonce2Length() + cb.coinb2Length();
+        byte[] buf = s.coinbase(length);
+        if (midstate == null) {
+            cb.copyCoinb1To(buf, 0);
+        }
+        System.arraycopy(extranonce1, 0, buf, prefix, extranonce1.length);
+        submit.copyExtranonce2To(buf, prefix + extranonce1.length);
+        cb.copyCoinb2To(buf, prefix + extranonce1.length + submit.extranonce2Length());
+        if (midstate == null) {
+            s.hasher.sha256d(buf, 0, length, s.header, 36);
+        } else {
+            s.hasher.sha256d(midstate, buf, 0, length, s.header, 36);
+        }
         job.merkleBranch().applyTo(s.header, 36, s.pair, s.hasher);
         writeInt32LE(s.header, 0, version);
         job.previousBlockHash().copyInternalBytesTo(s.header, 4);
@@ -91,7 +103,7 @@ public final class ShareValidator {
         if (!shareTarget.isMetBy(s.hash, 0)) {
             return Verdict.rejected(RejectReason.LOW_DIFFICULTY, Sha256Hash.fromInternalBytes(s.hash), null);
         }
-        if (!duplicates.add(s.hash)) {
+        if (!duplicates.add(s.hash, shareTarget)) {
             return Verdict.rejected(RejectReason.DUPLICATE, Sha256Hash.fromInternalBytes(s.hash), null);
         }
         boolean block = job.networkTarget().isMetBy(s.hash, 0);
@@ -111,13 +123,13 @@ public final class ShareValidator {
         final byte[] header = new byte[BlockHeader.LENGTH];
         final byte[] pair = new byte[2 * Sha256Hash.LENGTH];
         final byte[] hash = new byte[Sha256Hash.LENGTH];
-        byte[] suffix = new byte[512];
+        byte[] coinbase = new byte[512];
 
-        byte[] suffix(int length) {
-            if (suffix.length < length) {
-                suffix = Arrays.copyOf(suffix, Math.max(length, suffix.length * 2));
+        byte[] coinbase(int length) {
+            if (coinbase.length < length) {
+                coinbase = Arrays.copyOf(coinbase, Math.max(length, coinbase.length * 2));
             }
-            return suffix;
+            return coinbase;
         }
     }
 }

@@ -593,22 +593,25 @@ public final class PoolEngine {
         if (m instanceof SetDifficulty sd) {
             s.announcedDifficulty = sd.difficulty();
         }
+        enqueue(s, m, null);
+    }
+
+    private static void emitLine(Session s, byte[] line) {
+        enqueue(s, null, line);
+    }
+
+    /** Sends now, unless earlier output still waits (a durable sink), in which case it queues behind it. */
+    private static void enqueue(Session s, PoolMessage m, byte[] line) {
         if (s.outgoing.isEmpty()) {
-            s.connection.send(m);
+            if (line != null) {
+                s.connection.sendLine(line);
+            } else {
+                s.connection.send(m);
+            }
             return;
         }
         Session.Outgoing o = new Session.Outgoing();
         o.message = m;
-        o.ready = true;
-        s.outgoing.add(o);
-    }
-
-    private void emitLine(Session s, byte[] line) {
-        if (s.outgoing.isEmpty()) {
-            s.connection.sendLine(line);
-            return;
-        }
-        Session.Outgoing o = new Session.Outgoing();
         o.line = line;
         o.ready = true;
         s.outgoing.add(o);

@@ -354,20 +354,24 @@ class EngineTest {
         assertThat(FakeConnection.last(m.connection().take()).error().code()).isEqualTo(24);
     }
 
-    @Test
-    void durableSinkDelaysTheTrueAndKeepsReplyOrder() {
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        engine = builder().shareSink(new ShareSink() {
+    static ShareSink durable(java.util.function.Function<ShareEvent, java.util.concurrent.CompletionStage<Void>> store) {
+        return new ShareSink() {
             @Override
             public java.util.concurrent.CompletionStage<Void> record(ShareEvent e) {
-                return e.accepted() ? stored : CompletableFuture.completedFuture(null);
+                return store.apply(e);
             }
 
             @Override
             public boolean isDurable() {
                 return true;
             }
-        }).build();
+        };
+    }
+
+    @Test
+    void durableSinkDelaysTheTrueAndKeepsReplyOrder() {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        engine = builder().shareSink(durable(e -> e.accepted() ? stored : CompletableFuture.completedFuture(null))).build();
         Announcement a = engine.newTemplate(template(1, 0x207fffff));
         Miner m = ready(1);
         engine.deliver(m.session(), a);
@@ -386,17 +390,7 @@ class EngineTest {
 
     @Test
     void aShareTheSinkCouldNotStoreIsNotAcknowledged() {
-        engine = builder().shareSink(new ShareSink() {
-            @Override
-            public java.util.concurrent.CompletionStage<Void> record(ShareEvent e) {
-                return CompletableFuture.failedFuture(new java.io.IOException("disk full"));
-            }
-
-            @Override
-            public boolean isDurable() {
-                return true;
-            }
-        }).build();
+        engine = builder().shareSink(durable(e -> CompletableFuture.failedFuture(new java.io.IOException("disk full")))).build();
         Announcement a = engine.newTemplate(template(1, 0x207fffff));
         Miner m = ready(1);
         engine.deliver(m.session(), a);

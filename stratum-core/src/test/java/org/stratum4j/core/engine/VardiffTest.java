@@ -95,30 +95,30 @@ class VardiffTest {
         assertThat(sim.controller.current().toDouble() / sim.idealDifficulty()).as("difficulty / ideal").isBetween(0.4, 2.5);
     }
 
-    @Test
-    void aMinerFiftyTimesTooFastGetsAHigherDifficultyWithinSeconds() {
+    /** Settles a 1 TH/s miner, multiplies its hash rate by {@code factor}, and returns the simulation after 2 minutes. */
+    private static double[] firstChangeAfterHashrateTimes(double factor) {
         Sim sim = new Sim(1e12, Difficulty.ONE);
         sim.runUntil(1200);
-        sim.hashrate *= 50;
-        sim.firstChangeAt = -1;
-        sim.drawNextShare();
-        double from = sim.now;
-        sim.runUntil(from + 60);
-        assertThat(sim.firstChangeAt - from).as("seconds to the first change").isBetween(0.0, 5.0);
-        assertThat(sim.firstChangeUp).isTrue();
-    }
-
-    @Test
-    void aMinerFiftyTimesTooSlowGetsALowerDifficultyWithinAMinute() {
-        Sim sim = new Sim(1e12, Difficulty.ONE);
-        sim.runUntil(1200);
-        sim.hashrate /= 50;
+        sim.hashrate *= factor;
         sim.firstChangeAt = -1;
         sim.drawNextShare();
         double from = sim.now;
         sim.runUntil(from + 120);
-        assertThat(sim.firstChangeAt - from).as("seconds to the first change").isBetween(0.0, 60.0);
-        assertThat(sim.firstChangeUp).isFalse();
+        return new double[] {sim.firstChangeAt - from, sim.firstChangeUp ? 1 : -1};
+    }
+
+    @Test
+    void aMinerFiftyTimesTooFastGetsAHigherDifficultyWithinSeconds() {
+        double[] change = firstChangeAfterHashrateTimes(50);
+        assertThat(change[0]).as("seconds to the first change").isBetween(0.0, 5.0);
+        assertThat(change[1]).as("direction").isEqualTo(1);
+    }
+
+    @Test
+    void aMinerFiftyTimesTooSlowGetsALowerDifficultyWithinAMinute() {
+        double[] change = firstChangeAfterHashrateTimes(1.0 / 50);
+        assertThat(change[0]).as("seconds to the first change").isBetween(0.0, 60.0);
+        assertThat(change[1]).as("direction").isEqualTo(-1);
     }
 
     @Test

@@ -156,7 +156,10 @@ public final class Vardiff implements DifficultyPolicy {
             if (ratio >= 0.5 && ratio <= 2) {
                 return null;
             }
-            Difficulty next = DifficultyPolicy.clamp(round(ideal), Difficulty.max(minimum, floor), maximum);
+            Difficulty low = Difficulty.max(minimum, floor);
+            // Bound before rounding, so that no estimate (however wild) makes an unrepresentable difficulty.
+            double bounded = Math.min(Math.max(ideal, low.toDouble()), maximum.toDouble());
+            Difficulty next = DifficultyPolicy.clamp(round(bounded), low, maximum);
             return next.compareTo(current) == 0 ? null : change(next, now, silent);
         }
 

@@ -1,0 +1,220 @@
+package org.stratum4j.transport.nio;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.engine.Announcement;
+import org.stratum4j.core.engine.PoolEngine;
+import org.stratum4j.core.protocol.JsonLineWriter;
+import org.stratum4j.core.protocol.PoolCodec;
+
+/**
+ * One selector thread that owns its connections for their whole lives (Netty's model): reads,
+ * engine calls, writes and timers for them all happen here, so session state needs no locks.
+ * Other threads talk to it only through {@link #execute}.
+ */
+final class EventLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
+
+    final StratumServer server;
+    final PoolEngine engine;
+    final TransportMetrics metrics;
+    final PoolCodec codec;
+    final JsonLineWriter writer = new JsonLineWriter(4096);
+    private final Selector selector;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final Set<NioConnection> connections = new HashSet<>();
+    private final ArrayDeque<NioConnection> dirty = new ArrayDeque<>();
+    private final Set<NioConnection> dirtySet = new HashSet<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    private final StratumServer.Settings settings;
+    private volatile boolean running = true;
+
+    EventLoop(StratumServer server, StratumServer.Settings settings, int index) throws IOException {
+        this.server = server;
+        this.settings = settings;
+        this.engine = settings.engine;
+        this.metrics = server.metrics();
+        this.codec = new PoolCodec(settings.maxLineBytes);
+        this.selector = Selector.open();
+        this.thread = new Thread(this, "stratum-loop-" + index);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Runs {@code task} on this loop, soon; from any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Takes over an accepted socket. */
+    void register(SocketChannel channel, InetSocketAddress remote) {
+        execute(() -> {
+            if (!running) {
+                server.released(remote.getAddress(), "server stopping");
+                closeQuietly(channel);
+                return;
+            }
+            NioConnection c = new NioConnection(this, channel, remote, settings.maxLineBytes, settings.maxOutboundBytes);
+            try {
+                c.attach(channel.register(selector, SelectionKey.OP_READ, c));
+            } catch (ClosedChannelException e) {
+                server.released(remote.getAddress(), "closed before registration");
+                return;
+            }
+            connections.add(c);
+            metrics.open.increment();
+            c.session = engine.open(c);
+        });
+    }
+
+    /** Sends a new job to every session of this loop (the notify bytes are shared). */
+    void announce(Announcement a) {
+        execute(() -> {
+            for (NioConnection c : connections) {
+                engine.deliver(c.session, a);
+            }
+        });
+    }
+
+    void dirty(NioConnection c) {
+        if (dirtySet.add(c)) {
+            dirty.add(c);
+        }
+    }
+
+    void closed(NioConnection c, String reason) {
+        if (connections.remove(c)) {
+            metrics.open.decrement();
+            metrics.closed(reason.startsWith("banned") ? "banned" : reason.startsWith("slow reader") ? "slow reader" : reason);
+            server.released(c.address(), reason);
+            engine.closed(c.session);
+            LOG.debug("closed {}: {}", c.remoteAddress(), reason);
+        }
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    void shutdown() {
+        running = false;
+        selector.wakeup();
+    }
+
+    void join(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    @Override
+    public void run() {
+        long tickNanos = settings.tickInterval.toNanos();
+        long nextTick = System.nanoTime() + tickNanos;
+        try {
+            while (running) {
+                long wait = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000);
+                selector.select(wait);
+                wakeupPending.set(false);
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    NioConnection c = (NioConnection) k.attachment();
+                    if (!k.isValid()) {
+                        continue;
+                    }
+                    try {
+                        if (k.isWritable()) {
+                            c.flush();
+                        }
+                        if (k.isValid() && k.isReadable()) {
+                            c.onReadable(readBuffer);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("unexpected error on {}; closing it", c.remoteAddress(), e);
+                        c.close("internal error");
+                    }
+                }
+                runTasks();
+                if (System.nanoTime() - nextTick >= 0) {
+                    tick();
+                    nextTick = System.nanoTime() + tickNanos;
+                }
+                flushDirty();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("event loop {} failed", thread.getName(), e);
+        } finally {
+            runTasks();
+            for (NioConnection c : new ArrayList<>(connections)) {
+                c.flush();
+                c.close("server stopping");
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                LOG.error("task failed on {}", thread.getName(), e);
+            }
+        }
+    }
+
+    private void flushDirty() {
+        NioConnection c;
+        while ((c = dirty.poll()) != null) {
+            dirtySet.remove(c);
+            c.flush();
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        long idle = settings.subscribeTimeout.toNanos();
+        for (NioConnection c : new ArrayList<>(connections)) {
+            if (!c.session.isSubscribed() && now - c.openedAtNanos > idle) {
+                c.close("no subscribe within " + settings.subscribeTimeout.toSeconds() + " s");
+                continue;
+            }
+            engine.tick(c.session);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+}

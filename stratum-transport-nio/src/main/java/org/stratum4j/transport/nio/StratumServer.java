@@ -1,0 +1,344 @@
+package org.stratum4j.transport.nio;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.engine.Announcement;
+import org.stratum4j.core.engine.PoolEngine;
+
+/**
+ * A Stratum server on plain {@code java.nio}: one acceptor thread and N event loops (default: one
+ * per core). Each accepted connection is handed to one loop for its whole life. Limits are
+ * enforced at accept (total, per address, bans) and per connection (line length, queued output,
+ * time to subscribe).
+ *
+ * <pre>
+ * StratumServer server = StratumServer.builder(engine).listen(new InetSocketAddress(3333)).build();
+ * server.start();
+ * templateSource.start(t -&gt; server.announce(engine.newTemplate(t)));
+ * </pre>
+ */
+public final class StratumServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StratumServer.class);
+
+    private final Settings settings;
+    private final TransportMetrics metrics = new TransportMetrics();
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final List<ServerSocketChannel> servers = new ArrayList<>();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Long> bannedUntil = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private Selector acceptSelector;
+    private Thread acceptor;
+    private volatile boolean running;
+    private int nextLoop;
+
+    private StratumServer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** A builder for a server in front of {@code engine}. */
+    public static Builder builder(PoolEngine engine) {
+        return new Builder(engine);
+    }
+
+    /**
+     * Binds every listener and starts the threads.
+     *
+     * @throws IOException when a port cannot be bound (the message names it)
+     */
+    public synchronized void start() throws IOException {
+        if (running) {
+            throw new IllegalStateException("already started");
+        }
+        acceptSelector = Selector.open();
+        for (InetSocketAddress address : settings.listeners) {
+            ServerSocketChannel ch = ServerSocketChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(address, settings.backlog);
+            } catch (IOException e) {
+                ch.close();
+                close();
+                throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+            }
+            ch.configureBlocking(false);
+            ch.register(acceptSelector, SelectionKey.OP_ACCEPT);
+            servers.add(ch);
+        }
+        for (int i = 0; i < settings.eventLoops; i++) {
+            EventLoop loop = new EventLoop(this, settings, i);
+            loops.add(loop);
+            loop.start();
+        }
+        running = true;
+        acceptor = new Thread(this::acceptLoop, "stratum-acceptor");
+        acceptor.start();
+        LOG.info("listening on {} with {} event loops", boundAddresses(), loops.size());
+    }
+
+    /** The addresses actually bound (with the ports chosen for port 0). */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (ServerSocketChannel ch : servers) {
+            try {
+                out.add((InetSocketAddress) ch.getLocalAddress());
+            } catch (IOException e) {
+                // closed: skip
+            }
+        }
+        return out;
+    }
+
+    /** Sends a new job to every session on every loop; the notify bytes are encoded once. */
+    public void announce(Announcement announcement) {
+        Objects.requireNonNull(announcement, "announcement");
+        for (EventLoop loop : loops) {
+            loop.announce(announcement);
+        }
+    }
+
+    /** The counters. */
+    public TransportMetrics metrics() {
+        return metrics;
+    }
+
+    /** Refuses {@code address} for {@code duration} (the engine's bans come here). */
+    void ban(InetAddress address, Duration duration) {
+        bannedUntil.put(address, System.nanoTime() + duration.toNanos());
+    }
+
+    /** A connection from {@code address} ended. */
+    void released(InetAddress address, String reason) {
+        total.decrementAndGet();
+        AtomicInteger n = perAddress.get(address);
+        if (n != null && n.decrementAndGet() <= 0) {
+            perAddress.remove(address, n);
+        }
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            try {
+                acceptSelector.select(1000);
+                Iterator<SelectionKey> it = acceptSelector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    if (k.isValid() && k.isAcceptable()) {
+                        acceptAll((ServerSocketChannel) k.channel());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (running) {
+                    LOG.error("acceptor error", e);
+                }
+            }
+        }
+    }
+
+    private void acceptAll(ServerSocketChannel server) throws IOException {
+        SocketChannel ch;
+        while ((ch = server.accept()) != null) {
+            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+            String refusal = admit(remote.getAddress());
+            if (refusal != null) {
+                metrics.refused.increment();
+                metrics.closed(refusal);
+                ch.close();
+                continue;
+            }
+            metrics.accepted.increment();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (settings.socketSendBuffer > 0) {
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketSendBuffer);
+            }
+            loops.get(nextLoop++ % loops.size()).register(ch, remote);
+        }
+    }
+
+    /** Counts the connection in, or says why not. */
+    private String admit(InetAddress address) {
+        Long until = bannedUntil.get(address);
+        if (until != null) {
+            if (System.nanoTime() - until < 0) {
+                return "refused: banned";
+            }
+            bannedUntil.remove(address, until);
+        }
+        if (total.incrementAndGet() > settings.maxConnections) {
+            total.decrementAndGet();
+            return "refused: server full";
+        }
+        AtomicInteger n = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
+        if (n.incrementAndGet() > settings.maxConnectionsPerAddress) {
+            n.decrementAndGet();
+            total.decrementAndGet();
+            return "refused: too many connections from one address";
+        }
+        return null;
+    }
+
+    /**
+     * Stops accepting, lets each loop flush and close its connections, and waits for every thread
+     * (up to 10 s); no thread is left behind.
+     */
+    @Override
+    public synchronized void close() {
+        running = false;
+        for (ServerSocketChannel ch : servers) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // stopping anyway
+            }
+        }
+        if (acceptSelector != null) {
+            acceptSelector.wakeup();
+        }
+        for (EventLoop loop : loops) {
+            loop.shutdown();
+        }
+        try {
+            if (acceptor != null) {
+                acceptor.join(10_000);
+            }
+            for (EventLoop loop : loops) {
+                loop.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (acceptSelector != null) {
+            try {
+                acceptSelector.close();
+            } catch (IOException e) {
+                // stopping anyway
+            }
+        }
+    }
+
+    /** Checked settings, shared with the loops. */
+    static final class Settings {
+        PoolEngine engine;
+        List<InetSocketAddress> listeners = new ArrayList<>();
+        int eventLoops = Runtime.getRuntime().availableProcessors();
+        int maxConnections = 100_000;
+        int maxConnectionsPerAddress = 1_000;
+        int maxLineBytes = 16 * 1024;
+        long maxOutboundBytes = 1 << 20;
+        Duration subscribeTimeout = Duration.ofSeconds(30);
+        Duration tickInterval = Duration.ofSeconds(5);
+        int backlog = 4096;
+        int socketSendBuffer;
+    }
+
+    /** Server settings, each checked when set. */
+    public static final class Builder {
+        private final Settings s = new Settings();
+
+        private Builder(PoolEngine engine) {
+            s.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /** Adds a listening address (at least one is required; port 0 picks a free port). */
+        public Builder listen(InetSocketAddress address) {
+            s.listeners.add(Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        /** Number of event loops, 1..256 (default: the number of cores). */
+        public Builder eventLoops(int n) {
+            s.eventLoops = range(n, 1, 256, "eventLoops");
+            return this;
+        }
+
+        /** Most connections at once, 1..10,000,000 (default 100,000). */
+        public Builder maxConnections(int n) {
+            s.maxConnections = range(n, 1, 10_000_000, "maxConnections");
+            return this;
+        }
+
+        /** Most connections from one address, 1..10,000,000 (default 1,000; raise it behind NAT or a proxy). */
+        public Builder maxConnectionsPerAddress(int n) {
+            s.maxConnectionsPerAddress = range(n, 1, 10_000_000, "maxConnectionsPerAddress");
+            return this;
+        }
+
+        /** Longest line accepted, 1 KiB..1 MiB (default 16 KiB); a longer one closes the connection. */
+        public Builder maxLineBytes(int n) {
+            s.maxLineBytes = range(n, 1024, 1 << 20, "maxLineBytes");
+            return this;
+        }
+
+        /** Most bytes queued for a miner that does not read, 4 KiB..64 MiB (default 1 MiB); more closes it. */
+        public Builder maxOutboundBytes(int n) {
+            s.maxOutboundBytes = range(n, 4096, 64 << 20, "maxOutboundBytes");
+            return this;
+        }
+
+        /**
+         * The kernel send buffer per connection (SO_SNDBUF), 4 KiB..16 MiB, or 0 for the OS default.
+         * Together with {@link #maxOutboundBytes} it bounds the memory a miner that stops reading can hold.
+         */
+        public Builder socketSendBuffer(int bytes) {
+            s.socketSendBuffer = bytes == 0 ? 0 : range(bytes, 4096, 16 << 20, "socketSendBuffer");
+            return this;
+        }
+
+        /** How long a connection may stay without {@code mining.subscribe}, 1 s..1 h (default 30 s). */
+        public Builder subscribeTimeout(Duration d) {
+            s.subscribeTimeout = duration(d, "subscribeTimeout");
+            return this;
+        }
+
+        /** How often each session gets the engine's tick (vardiff, idle checks), 100 ms..1 h (default 5 s). */
+        public Builder tickInterval(Duration d) {
+            Objects.requireNonNull(d, "tickInterval");
+            if (d.toMillis() < 100 || d.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("tickInterval " + d + " is outside 100 ms..1 hour");
+            }
+            s.tickInterval = d;
+            return this;
+        }
+
+        /** The server (not started). */
+        public StratumServer build() {
+            if (s.listeners.isEmpty()) {
+                throw new IllegalArgumentException("the server needs at least one listen address");
+            }
+            return new StratumServer(s);
+        }
+
+        private static int range(int v, int min, int max, String name) {
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(name + " " + v + " is outside " + min + ".." + max);
+            }
+            return v;
+        }
+
+        private static Duration duration(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(name + " " + d + " is outside 1 second..1 hour");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package org.stratum4j.transport.nio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.stratum4j.core.bitcoin.CompactBits;
+import org.stratum4j.core.bitcoin.Difficulty;
+import org.stratum4j.core.bitcoin.Hex;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.core.engine.Announcement;
+import org.stratum4j.core.engine.DifficultyPolicy;
+import org.stratum4j.core.engine.FoundBlock;
+import org.stratum4j.core.engine.PoolEngine;
+import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.core.job.CoinbaseOutput;
+import org.stratum4j.core.job.Job;
+import org.stratum4j.core.protocol.Notify;
+import org.stratum4j.core.protocol.Response;
+
+/** The server over loopback: the engine's answers on the wire, framing, limits and hostile clients. */
+class ServerTest {
+
+    static final Difficulty EASY = Difficulty.of("0.000000001");
+
+    final List<FoundBlock> blocks = new CopyOnWriteArrayList<>();
+    PoolEngine engine;
+    StratumServer server;
+    InetSocketAddress address;
+
+    @BeforeEach
+    void start() throws IOException {
+        engine = PoolEngine.builder().clock(Clock.systemUTC())
+                .payouts(t -> List.of(CoinbaseOutput.of(t.coinbaseValue(), Hex.decode("51"))))
+                .blockSubmitter(b -> {
+                    blocks.add(b);
+                    return CompletableFuture.completedFuture(Optional.empty());
+                })
+                .difficultyPolicy(DifficultyPolicy.fixed(Difficulty.of("1e-12"), Difficulty.of(1L << 40)))
+                .initialDifficulty(EASY)
+                .build();
+        server = StratumServer.builder(engine).listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .eventLoops(2).maxOutboundBytes(8192).maxConnectionsPerAddress(5000).socketSendBuffer(16 * 1024).build();
+        server.start();
+        address = server.boundAddresses().get(0);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    static BlockTemplate template(int tip) {
+        byte[] prev = new byte[32];
+        prev[31] = (byte) tip;
+        long now = System.currentTimeMillis() / 1000;
+        return BlockTemplate.builder().previousBlockHash(Sha256Hash.fromInternalBytes(prev)).bits(CompactBits.of(0x2000ffff))
+                .height(100 + tip).curTime(now).minTime(now - 600).coinbaseValue(5_000_000_000L).build();
+    }
+
+    /** Subscribes and authorizes; returns the extranonce1 and leaves the client after the notify. */
+    static byte[] ready(LineClient c) throws IOException {
+        c.sendLine("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[\"test\"]}");
+        Response sub = c.response();
+        String en1 = sub.result().toString().replaceAll(".*Str\\[value=([0-9a-f]{8})\\].*", "$1");
+        c.sendLine("{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"w1\",\"x\"]}");
+        assertThat(c.response().isTrue()).isTrue();
+        return Hex.decode(en1);
+    }
+
+    static long nonce(Job job, byte[] en1, byte[] en2, boolean accepted) {
+        for (long n = 0; ; n++) {
+            Sha256Hash h = job.header(en1, en2, job.version(), job.ntime(), n).hash();
+            if (EASY.toTarget().isMetBy(h) == accepted && !job.networkTarget().isMetBy(h)) {
+                return n;
+            }
+        }
+    }
+
+    static String submit(Job job, String en2, long nonce) {
+        return String.format("{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"w1\",\"%s\",\"%s\",\"%08x\",\"%08x\"]}",
+                job.id(), en2, job.ntime(), nonce);
+    }
+
+    @Test
+    void sharesAreJudgedOverTheWireWithEveryCode() throws IOException {
+        Announcement a = engine.newTemplate(template(1));
+        server.announce(a);
+        try (LineClient c = new LineClient(address)) {
+            c.sendLine("{\"id\":9,\"method\":\"mining.submit\",\"params\":[\"w1\",\"x\",\"00\",\"00000000\",\"00000000\"]}");
+            assertThat(c.response().error().code()).isEqualTo(25);
+            byte[] en1 = ready(c);
+            Job job = a.job();
+            byte[] en2 = new byte[8];
+            c.sendLine(submit(job, Hex.encode(en2), nonce(job, en1, en2, true)));
+            assertThat(c.response().isTrue()).isTrue();
+            c.sendLine(submit(job, Hex.encode(en2), nonce(job, en1, en2, true)));
+            assertThat(c.response().error().code()).isEqualTo(22);
+            c.sendLine(submit(job, Hex.encode(en2), nonce(job, en1, en2, false)));
+            assertThat(c.response().error().code()).isEqualTo(23);
+            c.sendLine("{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"w1\",\"nope\",\"0000000000000000\",\"00000000\",\"00000000\"]}");
+            assertThat(c.response().error().code()).isEqualTo(21);
+            c.sendLine("{\"id\":4,\"method\":\"mining.submit\",\"params\":[\"w2\",\"nope\",\"0000000000000000\",\"00000000\",\"00000000\"]}");
+            assertThat(c.response().error().code()).isEqualTo(24);
+            c.sendLine(submit(job, "00", 1));
+            assertThat(c.response().error().code()).isEqualTo(20);
+        }
+        assertThat(server.metrics().linesIn()).isGreaterThanOrEqualTo(9);
+    }
+
+    @Test
+    void pipelinedRequestsSplitAcrossPacketsAreAnsweredInOrder() throws Exception {
+        server.announce(engine.newTemplate(template(1)));
+        try (LineClient c = new LineClient(address)) {
+            String all = "{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\r\n"
+                    + "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"w1\",\"x\"]}\n"
+                    + "{\"id\":3,\"method\":\"mining.suggest_difficulty\",\"params\":[0.5]}\n";
+            for (char ch : all.toCharArray()) {
+                c.send(String.valueOf(ch));
+            }
+            List<Object> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ids.add(c.response().id().toString());
+            }
+            assertThat(ids).containsExactly("1", "2", "3");
+        }
+    }
+
+    @Test
+    void aHugeLineClosesOnlyThatConnection() throws Exception {
+        Announcement a = engine.newTemplate(template(1));
+        server.announce(a);
+        try (LineClient honest = new LineClient(address); LineClient hostile = new LineClient(address)) {
+            byte[] en1 = ready(honest);
+            hostile.sendLine("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+            hostile.response();
+            StringBuilder big = new StringBuilder(1 << 20);
+            while (big.length() < (1 << 20)) {
+                big.append("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+            }
+            try {
+                hostile.send(big.toString());
+            } catch (IOException e) {
+                // the server may close before it has read everything
+            }
+            assertThat(hostile.closedByServer()).isTrue();
+            byte[] en2 = new byte[8];
+            honest.sendLine(submit(a.job(), Hex.encode(en2), nonce(a.job(), en1, en2, true)));
+            assertThat(honest.response().isTrue()).isTrue();
+        }
+        assertThat(server.metrics().closesByReason()).containsKey("line too long");
+    }
+
+    @Test
+    void aMinerThatNeverReadsIsClosedAndOthersKeepWorking() throws Exception {
+        try (LineClient honest = new LineClient(address); LineClient sleeper = new LineClient(address, 4096)) {
+            sleeper.sendLine("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+            byte[] en1 = ready(honest);
+            java.util.concurrent.BlockingQueue<Notify> received = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    while (true) {
+                        received.add(honest.next(Notify.class));
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            reader.start();
+            Announcement last = null;
+            // Jobs pile up for the sleeper (it never reads) until the socket buffers and its 8 KiB queue are
+            // full, at a pace the honest miner keeps up with.
+            for (int i = 0; i < 20_000 && !server.metrics().closesByReason().containsKey("slow reader"); i++) {
+                last = engine.newTemplate(template(1 + (i % 2)));
+                server.announce(last);
+                Thread.sleep(1);
+            }
+            assertThat(server.metrics().closesByReason()).containsKey("slow reader");
+            Notify n;
+            do {
+                n = received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(n).as("the honest miner keeps getting jobs; closes %s, received so far %d", server.metrics().closesByReason(), received.size()).isNotNull();
+            } while (!n.jobId().equals(last.job().id()));
+            reader.interrupt();
+        }
+        assertThat(server.metrics().closesByReason()).containsEntry("slow reader", 1L);
+    }
+
+    @Test
+    void connectionsPerAddressAreLimited() throws Exception {
+        StratumServer small = StratumServer.builder(engine).listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .eventLoops(1).maxConnectionsPerAddress(2).build();
+        small.start();
+        try (LineClient a = new LineClient(small.boundAddresses().get(0)); LineClient b = new LineClient(small.boundAddresses().get(0));
+             LineClient c = new LineClient(small.boundAddresses().get(0))) {
+            assertThat(c.closedByServer()).isTrue();
+            for (LineClient admitted : List.of(a, b)) {
+                admitted.sendLine("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+                assertThat(admitted.response().error()).isNull();
+            }
+        } finally {
+            small.close();
+        }
+        assertThat(small.metrics().refusedConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void garbageBeforeSubscribeIsClosed() throws Exception {
+        try (LineClient c = new LineClient(address)) {
+            c.sendLine("GET / HTTP/1.1");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void twoThousandConnectionsEachGetADistinctExtranonceAndTheJob() throws Exception {
+        Announcement a = engine.newTemplate(template(1));
+        server.announce(a);
+        List<LineClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2000; i++) {
+                clients.add(new LineClient(address));
+            }
+            for (LineClient c : clients) {
+                c.sendLine("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
+            }
+            Set<String> en1s = new HashSet<>();
+            for (LineClient c : clients) {
+                Response r = c.response();
+                en1s.add(r.result().toString());
+                assertThat(c.next(Notify.class).jobId()).isEqualTo(a.job().id());
+            }
+            assertThat(en1s).hasSize(2000);
+            assertThat(server.metrics().openConnections()).isEqualTo(2000);
+            // Shares from every tenth connection are all accepted.
+            for (int i = 0; i < clients.size(); i += 10) {
+                LineClient c = clients.get(i);
+                c.sendLine("{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"w1\",\"x\"]}");
+                assertThat(c.response().isTrue()).isTrue();
+            }
+            server.announce(engine.newTemplate(template(2)));
+            for (int i = 0; i < clients.size(); i += 10) {
+                LineClient c = clients.get(i);
+                Notify n = c.next(Notify.class);
+                assertThat(n.cleanJobs()).isTrue();
+            }
+        } finally {
+            for (LineClient c : clients) {
+                c.close();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.metrics().openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.metrics().openConnections()).isZero();
+        assertThat(engine.stats().sessions()).isZero();
+    }
+
+    @Test
+    void closeStopsEveryThread() throws Exception {
+        try (LineClient c = new LineClient(address)) {
+            ready(c);
+            server.close();
+            assertThat(c.closedByServer()).isTrue();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("stratum-"));
+    }
+}

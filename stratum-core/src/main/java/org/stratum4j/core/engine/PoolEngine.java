@@ -169,12 +169,19 @@ public final class PoolEngine {
 
     // ------------------------------------------------------------------ connections
 
-    /** A connection was accepted. */
+    /** A connection was accepted; it starts at the engine's initial difficulty. */
     public Session open(Connection connection) {
+        return open(connection, initialDifficulty);
+    }
+
+    /** A connection was accepted on a listener with its own starting difficulty (clamped to the policy's bounds). */
+    public Session open(Connection connection, Difficulty startingDifficulty) {
         Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(startingDifficulty, "startingDifficulty");
         Instant now = clock.instant();
         sessionsOpen.increment();
-        return new Session(sessionIds.incrementAndGet(), connection, now, difficultyPolicy.start(initialDifficulty, now));
+        Difficulty start = DifficultyPolicy.clamp(startingDifficulty, difficultyPolicy.minimum(), difficultyPolicy.maximum());
+        return new Session(sessionIds.incrementAndGet(), connection, now, difficultyPolicy.start(start, now));
     }
 
     /** The connection ended (for any reason); frees its extranonce1. */

@@ -1,6 +1,7 @@
 package org.stratum4j.transport.nio;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -69,23 +70,27 @@ final class EventLoop implements Runnable {
     }
 
     /** Takes over an accepted socket. */
-    void register(SocketChannel channel, InetSocketAddress remote) {
+    void register(SocketChannel channel, InetSocketAddress remote, Listener listener) {
+        InetAddress counted = listener.proxyProtocol() ? null : remote.getAddress();
         execute(() -> {
             if (!running) {
-                server.released(remote.getAddress(), "server stopping");
+                server.released(counted);
                 closeQuietly(channel);
                 return;
             }
-            NioConnection c = new NioConnection(this, channel, remote, settings.maxLineBytes, settings.maxOutboundBytes);
+            NioConnection c = new NioConnection(this, channel, remote, listener, settings.maxLineBytes, settings.maxOutboundBytes);
+            c.counted = counted;
             try {
                 c.attach(channel.register(selector, SelectionKey.OP_READ, c));
             } catch (ClosedChannelException e) {
-                server.released(remote.getAddress(), "closed before registration");
+                server.released(counted);
                 return;
             }
             connections.add(c);
             metrics.open.increment();
-            c.session = engine.open(c);
+            if (!listener.proxyProtocol()) {
+                c.startSession();
+            }
         });
     }
 
@@ -93,7 +98,9 @@ final class EventLoop implements Runnable {
     void announce(Announcement a) {
         execute(() -> {
             for (NioConnection c : connections) {
-                engine.deliver(c.session, a);
+                if (c.session != null) {
+                    engine.deliver(c.session, a);
+                }
             }
         });
     }
@@ -108,8 +115,10 @@ final class EventLoop implements Runnable {
         if (connections.remove(c)) {
             metrics.open.decrement();
             metrics.closed(reason.startsWith("banned") ? "banned" : reason.startsWith("slow reader") ? "slow reader" : reason);
-            server.released(c.address(), reason);
-            engine.closed(c.session);
+            server.released(c.counted);
+            if (c.session != null) {
+                engine.closed(c.session);
+            }
             LOG.debug("closed {}: {}", c.remoteAddress(), reason);
         }
     }
@@ -202,6 +211,12 @@ final class EventLoop implements Runnable {
         long now = System.nanoTime();
         long idle = settings.subscribeTimeout.toNanos();
         for (NioConnection c : new ArrayList<>(connections)) {
+            if (c.session == null) {
+                if (now - c.openedAtNanos > idle) {
+                    c.close("no PROXY header within " + settings.subscribeTimeout.toSeconds() + " s");
+                }
+                continue;
+            }
             if (!c.session.isSubscribed() && now - c.openedAtNanos > idle) {
                 c.close("no subscribe within " + settings.subscribeTimeout.toSeconds() + " s");
                 continue;

@@ -23,8 +23,14 @@ final class NioConnection implements Connection, LineFramer.Sink {
 
     private final EventLoop loop;
     private final SocketChannel channel;
-    private final InetSocketAddress remote;
+    private InetSocketAddress remote;
+    private final Listener listener;
     private final LineFramer framer;
+    /** The PROXY header read so far, while one is expected. */
+    private byte[] proxy;
+    private int proxyLength;
+    /** The address this connection is counted under for per-address limits, or null. */
+    InetAddress counted;
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private final long maxOutbound;
     private SelectionKey key;
@@ -33,10 +39,13 @@ final class NioConnection implements Connection, LineFramer.Sink {
     final long openedAtNanos;
     boolean closed;
 
-    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, int maxLine, long maxOutbound) {
+    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, Listener listener, int maxLine,
+                  long maxOutbound) {
         this.loop = loop;
         this.channel = channel;
         this.remote = remote;
+        this.listener = listener;
+        this.proxy = listener.proxyProtocol() ? new byte[ProxyHeader.V2_MAX] : null;
         this.framer = new LineFramer(maxLine);
         this.maxOutbound = maxOutbound;
         this.openedAtNanos = System.nanoTime();
@@ -46,8 +55,10 @@ final class NioConnection implements Connection, LineFramer.Sink {
         this.key = k;
     }
 
-    InetAddress address() {
-        return remote.getAddress();
+    /** Opens the engine session, once the real remote address is known. */
+    void startSession() {
+        session = listener.startingDifficulty() == null ? loop.engine.open(this)
+                : loop.engine.open(this, listener.startingDifficulty());
     }
 
     @Override
@@ -70,6 +81,9 @@ final class NioConnection implements Connection, LineFramer.Sink {
                 }
                 loop.metrics.bytesIn.add(n);
                 readBuffer.flip();
+                if (proxy != null && !readProxyHeader(readBuffer)) {
+                    return;
+                }
                 if (!framer.feed(readBuffer, this) && !closed) {
                     close("line too long");
                     return;
@@ -83,6 +97,46 @@ final class NioConnection implements Connection, LineFramer.Sink {
             return;
         }
         flush();
+    }
+
+    /**
+     * Accumulates the PROXY header; once complete, switches to the real address, checks it against
+     * bans and limits, opens the session, and leaves the bytes after the header in {@code src}.
+     *
+     * @return false when the connection was closed or more header bytes are needed
+     */
+    private boolean readProxyHeader(ByteBuffer src) {
+        int take = Math.min(src.remaining(), proxy.length - proxyLength);
+        src.get(proxy, proxyLength, take);
+        proxyLength += take;
+        ProxyHeader.Result r = ProxyHeader.parse(proxy, proxyLength);
+        if (r.error() != null) {
+            close("bad PROXY header");
+            return false;
+        }
+        if (!r.complete()) {
+            if (proxyLength == proxy.length) {
+                close("bad PROXY header");
+            }
+            return false;
+        }
+        if (r.source() != null) {
+            remote = r.source();
+        }
+        String refusal = loop.server.admitAddress(remote.getAddress());
+        if (refusal != null) {
+            close(refusal);
+            return false;
+        }
+        counted = remote.getAddress();
+        byte[] rest = java.util.Arrays.copyOfRange(proxy, r.consumed(), proxyLength);
+        proxy = null;
+        startSession();
+        if (rest.length > 0 && !framer.feed(ByteBuffer.wrap(rest), this) && !closed) {
+            close("line too long");
+            return false;
+        }
+        return !closed;
     }
 
     @Override

@@ -67,18 +67,18 @@ public final class StratumServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         acceptSelector = Selector.open();
-        for (InetSocketAddress address : settings.listeners) {
+        for (Listener listener : settings.listeners) {
             ServerSocketChannel ch = ServerSocketChannel.open();
             try {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                ch.bind(address, settings.backlog);
+                ch.bind(listener.address(), settings.backlog);
             } catch (IOException e) {
                 ch.close();
                 close();
-                throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+                throw new IOException("cannot listen on " + listener.address() + ": " + e.getMessage(), e);
             }
             ch.configureBlocking(false);
-            ch.register(acceptSelector, SelectionKey.OP_ACCEPT);
+            ch.register(acceptSelector, SelectionKey.OP_ACCEPT, listener);
             servers.add(ch);
         }
         for (int i = 0; i < settings.eventLoops; i++) {
@@ -123,12 +123,15 @@ public final class StratumServer implements AutoCloseable {
         bannedUntil.put(address, System.nanoTime() + duration.toNanos());
     }
 
-    /** A connection from {@code address} ended. */
-    void released(InetAddress address, String reason) {
+    /** A connection ended; {@code counted} is the address it was counted under, or null. */
+    void released(InetAddress counted) {
         total.decrementAndGet();
-        AtomicInteger n = perAddress.get(address);
+        if (counted == null) {
+            return;
+        }
+        AtomicInteger n = perAddress.get(counted);
         if (n != null && n.decrementAndGet() <= 0) {
-            perAddress.remove(address, n);
+            perAddress.remove(counted, n);
         }
     }
 
@@ -141,7 +144,7 @@ public final class StratumServer implements AutoCloseable {
                     SelectionKey k = it.next();
                     it.remove();
                     if (k.isValid() && k.isAcceptable()) {
-                        acceptAll((ServerSocketChannel) k.channel());
+                        acceptAll((ServerSocketChannel) k.channel(), (Listener) k.attachment());
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -152,11 +155,18 @@ public final class StratumServer implements AutoCloseable {
         }
     }
 
-    private void acceptAll(ServerSocketChannel server) throws IOException {
+    private void acceptAll(ServerSocketChannel server, Listener listener) throws IOException {
         SocketChannel ch;
         while ((ch = server.accept()) != null) {
             InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-            String refusal = admit(remote.getAddress());
+            // Behind a PROXY listener the peer is the balancer: the real address is checked after the header.
+            String refusal = admitTotal();
+            if (refusal == null && !listener.proxyProtocol()) {
+                refusal = admitAddress(remote.getAddress());
+                if (refusal != null) {
+                    total.decrementAndGet();
+                }
+            }
             if (refusal != null) {
                 metrics.refused.increment();
                 metrics.closed(refusal);
@@ -169,12 +179,20 @@ public final class StratumServer implements AutoCloseable {
             if (settings.socketSendBuffer > 0) {
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, settings.socketSendBuffer);
             }
-            loops.get(nextLoop++ % loops.size()).register(ch, remote);
+            loops.get(nextLoop++ % loops.size()).register(ch, remote, listener);
         }
     }
 
-    /** Counts the connection in, or says why not. */
-    private String admit(InetAddress address) {
+    private String admitTotal() {
+        if (total.incrementAndGet() > settings.maxConnections) {
+            total.decrementAndGet();
+            return "refused: server full";
+        }
+        return null;
+    }
+
+    /** Counts a connection under {@code address} (bans, per-address limit), or says why not. */
+    String admitAddress(InetAddress address) {
         Long until = bannedUntil.get(address);
         if (until != null) {
             if (System.nanoTime() - until < 0) {
@@ -182,14 +200,9 @@ public final class StratumServer implements AutoCloseable {
             }
             bannedUntil.remove(address, until);
         }
-        if (total.incrementAndGet() > settings.maxConnections) {
-            total.decrementAndGet();
-            return "refused: server full";
-        }
         AtomicInteger n = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
         if (n.incrementAndGet() > settings.maxConnectionsPerAddress) {
             n.decrementAndGet();
-            total.decrementAndGet();
             return "refused: too many connections from one address";
         }
         return null;
@@ -237,7 +250,7 @@ public final class StratumServer implements AutoCloseable {
     /** Checked settings, shared with the loops. */
     static final class Settings {
         PoolEngine engine;
-        List<InetSocketAddress> listeners = new ArrayList<>();
+        List<Listener> listeners = new ArrayList<>();
         int eventLoops = Runtime.getRuntime().availableProcessors();
         int maxConnections = 100_000;
         int maxConnectionsPerAddress = 1_000;
@@ -257,9 +270,14 @@ public final class StratumServer implements AutoCloseable {
             s.engine = Objects.requireNonNull(engine, "engine");
         }
 
-        /** Adds a listening address (at least one is required; port 0 picks a free port). */
+        /** Adds a plain listening address (at least one listener is required; port 0 picks a free port). */
         public Builder listen(InetSocketAddress address) {
-            s.listeners.add(Objects.requireNonNull(address, "address"));
+            return listen(Listener.on(address));
+        }
+
+        /** Adds a listener with its own settings (starting difficulty, PROXY protocol). */
+        public Builder listen(Listener listener) {
+            s.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

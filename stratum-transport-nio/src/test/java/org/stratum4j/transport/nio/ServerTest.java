@@ -271,6 +271,33 @@ class ServerTest {
     }
 
     @Test
+    void proxyListenerUsesTheRealAddressForLimitsAndRefusesGarbage() throws Exception {
+        StratumServer proxied = StratumServer.builder(engine)
+                .listen(Listener.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).withProxyProtocol(true)
+                        .withStartingDifficulty(Difficulty.of(64)))
+                .eventLoops(1).maxConnectionsPerAddress(1).build();
+        proxied.start();
+        InetSocketAddress at = proxied.boundAddresses().get(0);
+        try (LineClient first = new LineClient(at); LineClient second = new LineClient(at); LineClient other = new LineClient(at);
+             LineClient garbage = new LineClient(at)) {
+            // Header and first request in one packet, as balancers send them.
+            first.send("PROXY TCP4 203.0.113.7 192.0.2.1 40000 3333\r\n{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n");
+            assertThat(first.response().error()).isNull();
+            assertThat(first.next(org.stratum4j.core.protocol.SetDifficulty.class).difficulty()).isEqualTo(Difficulty.of(64));
+            // The same real client again is over its limit of one, although all four come from the balancer's address.
+            second.send("PROXY TCP4 203.0.113.7 192.0.2.1 40001 3333\r\n");
+            assertThat(second.closedByServer()).isTrue();
+            other.send("PROXY TCP4 198.51.100.9 192.0.2.1 40002 3333\r\n{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n");
+            assertThat(other.response().error()).isNull();
+            garbage.send("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n");
+            assertThat(garbage.closedByServer()).isTrue();
+        } finally {
+            proxied.close();
+        }
+        assertThat(proxied.metrics().closesByReason()).containsKeys("bad PROXY header", "refused: too many connections from one address");
+    }
+
+    @Test
     void closeStopsEveryThread() throws Exception {
         try (LineClient c = new LineClient(address)) {
             ready(c);

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,13 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stratum4j.core.bitcoin.Difficulty;
-import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.engine.Announcement;
-import org.stratum4j.core.engine.DifficultyPolicy;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.job.BlockValidator;
-import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.core.job.Job;
 import org.stratum4j.core.protocol.Notify;
 import org.stratum4j.core.protocol.Response;
@@ -38,15 +32,7 @@ class ClientServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        engine = PoolEngine.builder().clock(Clock.systemUTC())
-                .payouts(t -> List.of(CoinbaseOutput.of(t.coinbaseValue(), Hex.decode("51"))))
-                .blockSubmitter(b -> {
-                    blocks.add(b.block());
-                    return CompletableFuture.completedFuture(Optional.empty());
-                })
-                .difficultyPolicy(DifficultyPolicy.fixed(Difficulty.of("1e-12"), Difficulty.of(1L << 40)))
-                .initialDifficulty(ServerTest.EASY)
-                .build();
+        engine = ServerTest.engine(b -> blocks.add(b.block()));
         server = StratumServer.builder(engine).listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).eventLoops(2).build();
         server.start();
         clients = ClientGroup.start(1);

@@ -43,15 +43,7 @@ class ServerTest {
 
     @BeforeEach
     void start() throws IOException {
-        engine = PoolEngine.builder().clock(Clock.systemUTC())
-                .payouts(t -> List.of(CoinbaseOutput.of(t.coinbaseValue(), Hex.decode("51"))))
-                .blockSubmitter(b -> {
-                    blocks.add(b);
-                    return CompletableFuture.completedFuture(Optional.empty());
-                })
-                .difficultyPolicy(DifficultyPolicy.fixed(Difficulty.of("1e-12"), Difficulty.of(1L << 40)))
-                .initialDifficulty(EASY)
-                .build();
+        engine = engine(blocks::add);
         server = StratumServer.builder(engine).listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .eventLoops(2).maxOutboundBytes(8192).maxConnectionsPerAddress(5000).socketSendBuffer(16 * 1024).build();
         server.start();
@@ -61,6 +53,19 @@ class ServerTest {
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    /** An engine at a fixed, very easy difficulty whose found blocks go to {@code found}. */
+    static PoolEngine engine(java.util.function.Consumer<FoundBlock> found) {
+        return PoolEngine.builder().clock(Clock.systemUTC())
+                .payouts(t -> List.of(CoinbaseOutput.of(t.coinbaseValue(), Hex.decode("51"))))
+                .blockSubmitter(b -> {
+                    found.accept(b);
+                    return CompletableFuture.completedFuture(Optional.empty());
+                })
+                .difficultyPolicy(DifficultyPolicy.fixed(Difficulty.of("1e-12"), Difficulty.of(1L << 40)))
+                .initialDifficulty(EASY)
+                .build();
     }
 
     static BlockTemplate template(int tip) {

@@ -49,12 +49,12 @@ public final class BlockHeader {
             throw new IllegalArgumentException("a block header is 80 bytes, got " + serialized.length);
         }
         return new BlockHeader(
-                readInt32LE(serialized, 0),
+                LittleEndian.readInt32(serialized, 0),
                 Sha256Hash.fromInternalBytes(serialized, 4),
                 Sha256Hash.fromInternalBytes(serialized, 36),
-                readInt32LE(serialized, 68) & 0xffffffffL,
-                CompactBits.of(readInt32LE(serialized, 72)),
-                readInt32LE(serialized, 76) & 0xffffffffL);
+                LittleEndian.readInt32(serialized, 68) & 0xffffffffL,
+                CompactBits.of(LittleEndian.readInt32(serialized, 72)),
+                LittleEndian.readInt32(serialized, 76) & 0xffffffffL);
     }
 
     /** Parses 160 hex digits of a serialized header. */
@@ -72,12 +72,12 @@ public final class BlockHeader {
     /** Writes the 80 serialized bytes into {@code out} at {@code offset}. */
     public void writeTo(byte[] out, int offset) {
         Objects.checkFromIndexSize(offset, LENGTH, out.length);
-        writeInt32LE(out, offset, version);
+        LittleEndian.writeInt32(out, offset, version);
         prevHash.copyInternalBytesTo(out, offset + 4);
         merkleRoot.copyInternalBytesTo(out, offset + 36);
-        writeInt32LE(out, offset + 68, (int) time);
-        writeInt32LE(out, offset + 72, bits.value());
-        writeInt32LE(out, offset + 76, (int) nonce);
+        LittleEndian.writeInt32(out, offset + 68, (int) time);
+        LittleEndian.writeInt32(out, offset + 72, bits.value());
+        LittleEndian.writeInt32(out, offset + 76, (int) nonce);
     }
 
     /** The serialized header as 160 lower-case hex digits. */
@@ -154,17 +154,6 @@ public final class BlockHeader {
     public String toString() {
         return "BlockHeader{version=" + String.format("%08x", version) + ", prev=" + prevHash + ", merkleRoot=" + merkleRoot
                 + ", time=" + time + ", bits=" + bits + ", nonce=" + nonce + '}';
-    }
-
-    static int readInt32LE(byte[] b, int off) {
-        return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
-    }
-
-    static void writeInt32LE(byte[] b, int off, int v) {
-        b[off] = (byte) v;
-        b[off + 1] = (byte) (v >>> 8);
-        b[off + 2] = (byte) (v >>> 16);
-        b[off + 3] = (byte) (v >>> 24);
     }
 
     private static long checkUint32(long v, String name) {

@@ -302,17 +302,14 @@ public final class Transaction {
 
         long uint32(String field) {
             need(4, field);
-            long v = (b[pos] & 0xffL) | (b[pos + 1] & 0xffL) << 8 | (b[pos + 2] & 0xffL) << 16 | (b[pos + 3] & 0xffL) << 24;
+            long v = LittleEndian.read(b, pos, 4);
             pos += 4;
             return v;
         }
 
         long uint64(String field) {
             need(8, field);
-            long v = 0;
-            for (int i = 7; i >= 0; i--) {
-                v = v << 8 | (b[pos + i] & 0xffL);
-            }
+            long v = LittleEndian.read(b, pos, 8);
             pos += 8;
             return v;
         }

@@ -47,15 +47,15 @@ public final class VarInt {
                 return offset + 1;
             case 3:
                 out[offset] = (byte) 0xfd;
-                writeLE(value, out, offset + 1, 2);
+                LittleEndian.write(value, out, offset + 1, 2);
                 return offset + 3;
             case 5:
                 out[offset] = (byte) 0xfe;
-                writeLE(value, out, offset + 1, 4);
+                LittleEndian.write(value, out, offset + 1, 4);
                 return offset + 5;
             default:
                 out[offset] = (byte) 0xff;
-                writeLE(value, out, offset + 1, 8);
+                LittleEndian.write(value, out, offset + 1, 8);
                 return offset + 9;
         }
     }
@@ -79,20 +79,11 @@ public final class VarInt {
         if (offset + 1 + width > in.length) {
             throw new IllegalArgumentException("varint at offset " + offset + " needs " + (1 + width) + " bytes, buffer ends first");
         }
-        long value = 0;
-        for (int i = width - 1; i >= 0; i--) {
-            value = value << 8 | (in[offset + 1 + i] & 0xff);
-        }
+        long value = LittleEndian.read(in, offset + 1, width);
         if (size(value) != 1 + width) {
             throw new IllegalArgumentException("non-canonical varint at offset " + offset + ": " + Long.toUnsignedString(value)
                     + " must be encoded in " + size(value) + " bytes, not " + (1 + width));
         }
         return value;
-    }
-
-    private static void writeLE(long value, byte[] out, int offset, int width) {
-        for (int i = 0; i < width; i++) {
-            out[offset + i] = (byte) (value >>> (8 * i));
-        }
     }
 }

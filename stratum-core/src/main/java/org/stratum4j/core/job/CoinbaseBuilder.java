@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import org.stratum4j.core.bitcoin.Hex;
+import org.stratum4j.core.bitcoin.LittleEndian;
 import org.stratum4j.core.bitcoin.ScriptNumber;
 import org.stratum4j.core.bitcoin.VarInt;
 import org.stratum4j.core.bitcoin.WitnessCommitment;
@@ -147,10 +148,10 @@ public final class CoinbaseBuilder {
 
         int prefix = 4 + 1 + 36 + VarInt.size(scriptSigLength);
         byte[] coinb1 = new byte[prefix + height.length + aux.length + poolTag.length];
-        int p = writeLE(txVersion, coinb1, 0, 4);
+        int p = LittleEndian.write(txVersion, coinb1, 0, 4);
         coinb1[p++] = 1;
         p += 32;
-        p = writeLE(0xffffffffL, coinb1, p, 4);
+        p = LittleEndian.write(0xffffffffL, coinb1, p, 4);
         p = VarInt.write(scriptSigLength, coinb1, p);
         p = put(height, coinb1, p);
         p = put(aux, coinb1, p);
@@ -167,30 +168,23 @@ public final class CoinbaseBuilder {
             size += 8 + VarInt.size(commitmentScript.length) + commitmentScript.length;
         }
         byte[] coinb2 = new byte[size];
-        int q = writeLE(0xffffffffL, coinb2, 0, 4);
+        int q = LittleEndian.write(0xffffffffL, coinb2, 0, 4);
         q = VarInt.write(outputCount, coinb2, q);
         for (CoinbaseOutput o : payouts) {
             q = o.writeTo(coinb2, q);
         }
         if (commitmentScript != null) {
-            q = writeLE(0, coinb2, q, 8);
+            q = LittleEndian.write(0, coinb2, q, 8);
             q = VarInt.write(commitmentScript.length, coinb2, q);
             q = put(commitmentScript, coinb2, q);
         }
-        writeLE(0, coinb2, q, 4);
+        LittleEndian.write(0, coinb2, q, 4);
         return new Coinbase(coinb1, coinb2, extranonce1Size, extranonce2Size, commitment != null, total);
     }
 
     private static int put(byte[] src, byte[] out, int at) {
         System.arraycopy(src, 0, out, at, src.length);
         return at + src.length;
-    }
-
-    static int writeLE(long value, byte[] out, int offset, int width) {
-        for (int i = 0; i < width; i++) {
-            out[offset + i] = (byte) (value >>> (8 * i));
-        }
-        return offset + width;
     }
 
     @Override

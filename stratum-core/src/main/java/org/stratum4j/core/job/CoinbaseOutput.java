@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.stratum4j.core.bitcoin.Address;
 import org.stratum4j.core.bitcoin.Hex;
+import org.stratum4j.core.bitcoin.LittleEndian;
 import org.stratum4j.core.bitcoin.VarInt;
 
 /**
@@ -64,7 +65,7 @@ public final class CoinbaseOutput {
 
     /** Writes the serialized output at {@code offset}; returns the end offset. */
     int writeTo(byte[] out, int offset) {
-        int p = CoinbaseBuilder.writeLE(value, out, offset, 8);
+        int p = LittleEndian.write(value, out, offset, 8);
         p = VarInt.write(scriptPubKey.length, out, p);
         System.arraycopy(scriptPubKey, 0, out, p, scriptPubKey.length);
         return p + scriptPubKey.length;

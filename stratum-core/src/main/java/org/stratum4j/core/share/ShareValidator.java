@@ -3,6 +3,7 @@ package org.stratum4j.core.share;
 import java.util.Arrays;
 import java.util.Objects;
 import org.stratum4j.core.bitcoin.BlockHeader;
+import org.stratum4j.core.bitcoin.LittleEndian;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.bitcoin.Sha256Hasher;
 import org.stratum4j.core.bitcoin.Sha256Midstate;
@@ -90,11 +91,11 @@ public final class ShareValidator {
             s.hasher.sha256d(midstate, buf, 0, length, s.header, 36);
         }
         job.merkleBranch().applyTo(s.header, 36, s.pair, s.hasher);
-        writeInt32LE(s.header, 0, version);
+        LittleEndian.writeInt32(s.header, 0, version);
         job.previousBlockHash().copyInternalBytesTo(s.header, 4);
-        writeInt32LE(s.header, 68, (int) ntime);
-        writeInt32LE(s.header, 72, job.bits().value());
-        writeInt32LE(s.header, 76, submit.nonce());
+        LittleEndian.writeInt32(s.header, 68, (int) ntime);
+        LittleEndian.writeInt32(s.header, 72, job.bits().value());
+        LittleEndian.writeInt32(s.header, 76, submit.nonce());
         pow.hash(s.header, 0, s.hash, 0, s.hasher);
 
         if (duplicates.contains(s.hash)) {
@@ -108,13 +109,6 @@ public final class ShareValidator {
         }
         boolean block = job.networkTarget().isMetBy(s.hash, 0);
         return Verdict.accepted(Sha256Hash.fromInternalBytes(s.hash), BlockHeader.parse(s.header.clone()), block);
-    }
-
-    private static void writeInt32LE(byte[] b, int off, int v) {
-        b[off] = (byte) v;
-        b[off + 1] = (byte) (v >>> 8);
-        b[off + 2] = (byte) (v >>> 16);
-        b[off + 3] = (byte) (v >>> 24);
     }
 
     /** Per-thread buffers, so the hot path allocates nothing but its result. */

@@ -32,6 +32,26 @@ public final class MerkleTree {
     }
 
     /**
+     * Whether the tree over {@code leaves} has two equal siblings at some level: Bitcoin Core's
+     * {@code mutated} flag (CVE-2012-2459), set when a block repeats transactions so that its root
+     * equals that of a different transaction list. Such a block is rejected as
+     * {@code bad-txns-duplicate}.
+     */
+    public static boolean isMutated(List<Sha256Hash> leaves) {
+        Objects.requireNonNull(leaves, "leaves");
+        List<Sha256Hash> level = leaves;
+        while (level.size() > 1) {
+            for (int i = 0; i + 1 < level.size(); i += 2) {
+                if (level.get(i).equals(level.get(i + 1))) {
+                    return true;
+                }
+            }
+            level = parents(level, 0);
+        }
+        return false;
+    }
+
+    /**
      * The parent level of {@code level[from..]}: hashes of consecutive pairs, an odd last node
      * paired with itself.
      */

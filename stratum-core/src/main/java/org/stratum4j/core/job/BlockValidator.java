@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.stratum4j.core.bitcoin.BlockHeader;
+import org.stratum4j.core.bitcoin.MerkleTree;
 import org.stratum4j.core.bitcoin.ScriptNumber;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.bitcoin.Transaction;
@@ -95,11 +96,10 @@ public final class BlockValidator {
         for (Transaction tx : txs) {
             txids.add(tx.txid());
         }
-        boolean[] mutated = new boolean[1];
-        if (!merkleRoot(txids, mutated).equals(header.merkleRoot())) {
+        if (!MerkleTree.root(txids).equals(header.merkleRoot())) {
             return Optional.of("bad-txnmrklroot");
         }
-        if (mutated[0]) {
+        if (MerkleTree.isMutated(txids)) {
             return Optional.of("bad-txns-duplicate");
         }
         long strippedSize = BlockHeader.LENGTH + VarInt.size(txs.size());
@@ -205,32 +205,11 @@ public final class BlockValidator {
         for (int i = 1; i < txs.size(); i++) {
             wtxids.add(txs.get(i).wtxid());
         }
-        Sha256Hash witnessRoot = merkleRoot(wtxids, new boolean[1]);
+        Sha256Hash witnessRoot = MerkleTree.root(wtxids);
         Sha256Hash expected = Sha256Hash.twiceOfConcatenation(witnessRoot, Sha256Hash.fromInternalBytes(stack.get(0)));
         if (!Arrays.equals(expected.internalBytes(), commitment)) {
             return Optional.of("bad-witness-merkle-match");
         }
         return Optional.empty();
-    }
-
-    /** Core's ComputeMerkleRoot, including its {@code mutated} flag (two equal siblings at any level). */
-    private static Sha256Hash merkleRoot(List<Sha256Hash> leaves, boolean[] mutated) {
-        List<Sha256Hash> level = new ArrayList<>(leaves);
-        while (level.size() > 1) {
-            for (int i = 0; i + 1 < level.size(); i += 2) {
-                if (level.get(i).equals(level.get(i + 1))) {
-                    mutated[0] = true;
-                }
-            }
-            if ((level.size() & 1) != 0) {
-                level.add(level.get(level.size() - 1));
-            }
-            List<Sha256Hash> next = new ArrayList<>(level.size() / 2);
-            for (int i = 0; i < level.size(); i += 2) {
-                next.add(Sha256Hash.twiceOfConcatenation(level.get(i), level.get(i + 1)));
-            }
-            level = next;
-        }
-        return level.get(0);
     }
 }

@@ -90,4 +90,19 @@ class MerkleVectorsTest {
         assertThat(MerkleTree.root(List.of(cb))).isEqualTo(cb);
         assertThatThrownBy(() -> MerkleTree.root(List.of())).hasMessageContaining("at least one leaf");
     }
+
+    @org.junit.jupiter.api.Test
+    void mutationIsTwoEqualSiblingsAtAnyLevel() {
+        Sha256Hash a = Sha256Hash.twiceOf(new byte[] {1});
+        Sha256Hash b = Sha256Hash.twiceOf(new byte[] {2});
+        Sha256Hash c = Sha256Hash.twiceOf(new byte[] {3});
+        org.assertj.core.api.Assertions.assertThat(MerkleTree.isMutated(java.util.List.of(a, b, c))).isFalse();
+        // Repeating the odd last leaf keeps the root: Core's CVE-2012-2459 case.
+        org.assertj.core.api.Assertions.assertThat(MerkleTree.root(java.util.List.of(a, b, c, c)))
+                .isEqualTo(MerkleTree.root(java.util.List.of(a, b, c)));
+        org.assertj.core.api.Assertions.assertThat(MerkleTree.isMutated(java.util.List.of(a, b, c, c))).isTrue();
+        // Equal pairs one level up: [a, b, a, b] has two equal parents.
+        org.assertj.core.api.Assertions.assertThat(MerkleTree.isMutated(java.util.List.of(a, b, a, b))).isTrue();
+        org.assertj.core.api.Assertions.assertThat(MerkleTree.isMutated(java.util.List.of(a))).isFalse();
+    }
 }

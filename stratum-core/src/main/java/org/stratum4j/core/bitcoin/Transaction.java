@@ -70,7 +70,7 @@ public final class Transaction {
     private final List<Output> outputs;
     private final long lockTime;
     private final boolean hasWitness;
-    private final int strippedSize;
+    private final byte[] stripped;
     private final Sha256Hash txid;
     private final Sha256Hash wtxid;
 
@@ -82,7 +82,7 @@ public final class Transaction {
         this.outputs = outputs;
         this.lockTime = lockTime;
         this.hasWitness = hasWitness;
-        this.strippedSize = stripped.length;
+        this.stripped = stripped;
         this.txid = Sha256Hash.twiceOf(stripped);
         this.wtxid = hasWitness ? Sha256Hash.twiceOf(serialized) : txid;
     }
@@ -238,12 +238,17 @@ public final class Transaction {
 
     /** Serialized size without witness data. */
     public int strippedSize() {
-        return strippedSize;
+        return stripped.length;
+    }
+
+    /** The serialization without witness data (a copy): what the txid covers and Stratum miners hash. */
+    public byte[] serializeWithoutWitness() {
+        return stripped.clone();
     }
 
     /** BIP141 weight: stripped size × 3 + total size. */
     public long weight() {
-        return strippedSize * 3L + serialized.length;
+        return stripped.length * 3L + serialized.length;
     }
 
     /** The bytes this transaction was parsed from (a copy). */

@@ -40,8 +40,7 @@ public final class BlockAssembler {
             throw new IllegalArgumentException("header bits " + header.bits().toHex() + " differ from job " + job.id()
                     + "'s bits " + template.bits().toHex());
         }
-        byte[] stripped = coinbase.serialize(extranonce1, extranonce2);
-        Sha256Hash root = template.coinbaseBranch().rootFor(Sha256Hash.twiceOf(stripped));
+        Sha256Hash root = job.merkleRoot(extranonce1, extranonce2);
         if (!header.merkleRoot().equals(root)) {
             throw new IllegalArgumentException("header merkle root " + header.merkleRoot().toDisplayHex()
                     + " is not the root of job " + job.id() + " with these extranonces (" + root.toDisplayHex() + ")");

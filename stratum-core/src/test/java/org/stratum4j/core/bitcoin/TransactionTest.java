@@ -57,6 +57,7 @@ class TransactionTest {
                 assertThat(tx.outputs().get(i).value()).isEqualTo(((Json.Num) outputs.get(i).get("value_sats")).asLong());
                 assertThat(Hex.encode(tx.outputs().get(i).scriptPubKey())).isEqualTo(outputs.get(i).get("script_pubkey_hex"));
             }
+            assertThat(Hex.encode(tx.serializeWithoutWitness())).isEqualTo(v.get("coinbase_hex_without_witness"));
             boolean segwit = v.containsKey("witness_reserved_value_hex");
             assertThat(tx.hasWitness()).isEqualTo(segwit);
             if (segwit) {

@@ -41,7 +41,7 @@ class BlockAssemblerTest {
 
     static Parts partsOf(Map<String, Object> v) {
         Transaction cb = Transaction.fromHex((String) v.get("coinbase_hex"));
-        byte[] stripped = Hex.decode(stripWitness(cb));
+        byte[] stripped = cb.serializeWithoutWitness();
         byte[] scriptSig = cb.inputs().get(0).scriptSig();
         int scriptEnd = 4 + 1 + 36 + VarInt.size(scriptSig.length) + scriptSig.length;
         // Treat the last 6 scriptSig bytes as extranonce1 (2) and extranonce2 (4), as a pool would have laid them out.
@@ -68,33 +68,6 @@ class BlockAssemblerTest {
         }
         Job job = Job.onTemplate("real", b.build(), coinbase, header.time(), true, Instant.EPOCH);
         return new Parts(job, en1, en2, header, Hex.decode((String) v.get("block_hex")));
-    }
-
-    private static String stripWitness(Transaction tx) {
-        // Rebuild version ‖ inputs ‖ outputs ‖ locktime from the parsed fields.
-        StringBuilder s = new StringBuilder();
-        s.append(Hex.encode(le(tx.version(), 4)));
-        s.append(Hex.encode(VarInt.encode(tx.inputs().size())));
-        for (Transaction.Input in : tx.inputs()) {
-            s.append(in.prevTxid().toInternalHex()).append(Hex.encode(le(in.prevIndex(), 4)));
-            s.append(Hex.encode(VarInt.encode(in.scriptSig().length))).append(Hex.encode(in.scriptSig()));
-            s.append(Hex.encode(le(in.sequence(), 4)));
-        }
-        s.append(Hex.encode(VarInt.encode(tx.outputs().size())));
-        for (Transaction.Output o : tx.outputs()) {
-            s.append(Hex.encode(le(o.value(), 8)));
-            s.append(Hex.encode(VarInt.encode(o.scriptPubKey().length))).append(Hex.encode(o.scriptPubKey()));
-        }
-        s.append(Hex.encode(le(tx.lockTime(), 4)));
-        return s.toString();
-    }
-
-    static byte[] le(long v, int width) {
-        byte[] out = new byte[width];
-        for (int i = 0; i < width; i++) {
-            out[i] = (byte) (v >>> (8 * i));
-        }
-        return out;
     }
 
     @TestFactory

@@ -42,7 +42,6 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Set<NioConnection> connections = new HashSet<>();
     private final ArrayDeque<NioConnection> dirty = new ArrayDeque<>();
-    private final Set<NioConnection> dirtySet = new HashSet<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
     private final StratumServer.Settings settings;
     private volatile boolean running = true;
@@ -105,8 +104,10 @@ final class EventLoop implements Runnable {
         });
     }
 
+    /** Queues {@code c} for one flush at the end of this loop iteration. */
     void dirty(NioConnection c) {
-        if (dirtySet.add(c)) {
+        if (!c.dirty) {
+            c.dirty = true;
             dirty.add(c);
         }
     }
@@ -202,7 +203,7 @@ final class EventLoop implements Runnable {
     private void flushDirty() {
         NioConnection c;
         while ((c = dirty.poll()) != null) {
-            dirtySet.remove(c);
+            c.dirty = false;
             c.flush();
         }
     }

@@ -38,6 +38,8 @@ final class NioConnection implements Connection, LineFramer.Sink {
     Session session;
     final long openedAtNanos;
     boolean closed;
+    /** Queued for the loop's end-of-iteration flush. */
+    boolean dirty;
 
     NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, Listener listener, int maxLine,
                   long maxOutbound) {
@@ -94,9 +96,8 @@ final class NioConnection implements Connection, LineFramer.Sink {
             }
         } catch (IOException e) {
             close("read error");
-            return;
         }
-        flush();
+        // Replies are written by the loop's end-of-iteration flush, once for everything this read produced.
     }
 
     /**
@@ -250,7 +251,6 @@ final class NioConnection implements Connection, LineFramer.Sink {
         loop.execute(() -> {
             if (!closed) {
                 task.run();
-                flush();
             }
         });
     }

@@ -108,51 +108,26 @@ class BlockTemplateParserTest {
         }
     }
 
+    /** The public-pool template with {@code field} set to {@code value} is refused with a message holding {@code parts}. */
+    private static void assertFieldRejected(String field, Object value, String... parts) {
+        Map<String, Object> g = publicPool();
+        g.put(field, value);
+        assertRejected(g, parts);
+    }
+
     @Test
     void malformedFieldsAreNamed() {
-        Map<String, Object> g = publicPool();
-        g.put("previousblockhash", "zz");
-        assertRejected(g, "previousblockhash");
-
-        g = publicPool();
-        g.put("bits", "1d00ff");
-        assertRejected(g, "bits", "8 hex digits");
-
-        g = publicPool();
-        g.put("height", "2442185");
-        assertRejected(g, "height", "must be an integer, found a string");
-
-        g = publicPool();
-        g.put("height", new Json.Num("0"));
-        assertRejected(g, "height", "outside 1..");
-
-        g = publicPool();
-        g.put("coinbasevalue", new Json.Num("2100000000000001"));
-        assertRejected(g, "coinbasevalue");
-
-        g = publicPool();
-        g.put("curtime", new Json.Num("1.5e9"));
-        assertRejected(g, "curtime", "must be an integer");
-
-        g = publicPool();
-        g.put("version", new Json.Num("99999999999999999999999"));
-        assertRejected(g, "version", "outside");
-
-        g = publicPool();
-        g.put("default_witness_commitment", "6a24aa21a9ed00");
-        assertRejected(g, "default_witness_commitment", "38 bytes");
-
-        g = publicPool();
-        g.put("target", "00000000000000ff95f800000000000000000000000000000000000000000000");
-        assertRejected(g, "target", "does not match bits 192495f8");
-
-        g = publicPool();
-        g.put("transactions", "none");
-        assertRejected(g, "transactions", "must be an array");
-
-        g = publicPool();
-        g.put("coinbaseaux", Map.of("flags", "0g"));
-        assertRejected(g, "coinbaseaux.flags");
+        assertFieldRejected("previousblockhash", "zz", "previousblockhash");
+        assertFieldRejected("bits", "1d00ff", "bits", "8 hex digits");
+        assertFieldRejected("height", "2442185", "height", "must be an integer, found a string");
+        assertFieldRejected("height", new Json.Num("0"), "height", "outside 1..");
+        assertFieldRejected("coinbasevalue", new Json.Num("2100000000000001"), "coinbasevalue");
+        assertFieldRejected("curtime", new Json.Num("1.5e9"), "curtime", "must be an integer");
+        assertFieldRejected("version", new Json.Num("99999999999999999999999"), "version", "outside");
+        assertFieldRejected("default_witness_commitment", "6a24aa21a9ed00", "default_witness_commitment", "38 bytes");
+        assertFieldRejected("target", "00000000000000ff95f800000000000000000000000000000000000000000000", "target", "does not match bits 192495f8");
+        assertFieldRejected("transactions", "none", "transactions", "must be an array");
+        assertFieldRejected("coinbaseaux", Map.of("flags", "0g"), "coinbaseaux.flags");
     }
 
     /** The public-pool template with transaction {@code index} changed by {@code change}. */

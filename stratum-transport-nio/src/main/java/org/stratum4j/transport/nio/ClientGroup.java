@@ -50,13 +50,21 @@ public final class ClientGroup implements AutoCloseable {
         return new ClientGroup(threads);
     }
 
-    /** Connects to a pool; the future completes once the TCP connection is up (or fails). */
+    /** Connects to a pool over plain TCP; the future completes once the connection is up (or fails). */
     public CompletableFuture<StratumClient> connect(InetSocketAddress address, StratumClient.Listener listener) {
+        return connect(address, null, listener);
+    }
+
+    /**
+     * Connects to a pool over TLS when {@code tls} is not null; the future completes once the
+     * handshake is done, or fails with the reason (an untrusted certificate, a wrong name).
+     */
+    public CompletableFuture<StratumClient> connect(InetSocketAddress address, ClientTls tls, StratumClient.Listener listener) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(listener, "listener");
         Loop loop = loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
         CompletableFuture<StratumClient> f = new CompletableFuture<>();
-        loop.execute(() -> loop.connect(address, listener, f));
+        loop.execute(() -> loop.connect(address, tls, listener, f));
         return f;
     }
 
@@ -82,7 +90,8 @@ public final class ClientGroup implements AutoCloseable {
         final Thread thread;
         final ClientCodec codec = new ClientCodec();
         final JsonLineWriter writer = new JsonLineWriter(1024);
-        final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+        final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Math.max(64 * 1024, Wire.MIN_READ_BUFFER));
+        final TlsBuffers tlsBuffers = new TlsBuffers();
         private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean wakeupPending = new AtomicBoolean();
         private final Set<StratumClient> clients = new HashSet<>();
@@ -105,12 +114,13 @@ public final class ClientGroup implements AutoCloseable {
             return Thread.currentThread() == thread;
         }
 
-        void connect(InetSocketAddress address, StratumClient.Listener listener, CompletableFuture<StratumClient> f) {
+        void connect(InetSocketAddress address, ClientTls tls, StratumClient.Listener listener, CompletableFuture<StratumClient> f) {
             try {
                 SocketChannel ch = SocketChannel.open();
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                StratumClient c = new StratumClient(this, ch, address, listener, f);
+                Wire wire = tls == null ? new PlainWire(ch, null) : new TlsWire(ch, tls.newEngine(address), tlsBuffers, null);
+                StratumClient c = new StratumClient(this, ch, wire, address, listener, f);
                 c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
                 clients.add(c);
                 if (ch.connect(address)) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -42,7 +41,8 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Set<NioConnection> connections = new HashSet<>();
     private final ArrayDeque<NioConnection> dirty = new ArrayDeque<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(16 * 1024);
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Wire.MIN_READ_BUFFER);
+    private final TlsBuffers tlsBuffers = new TlsBuffers();
     private final StratumServer.Settings settings;
     private volatile boolean running = true;
 
@@ -77,12 +77,16 @@ final class EventLoop implements Runnable {
                 closeQuietly(channel);
                 return;
             }
-            NioConnection c = new NioConnection(this, channel, remote, listener, settings.maxLineBytes, settings.maxOutboundBytes);
+            Wire wire = listener.tls() == null ? new PlainWire(channel, metrics)
+                    : new TlsWire(channel, listener.tls().newServerEngine(), tlsBuffers, metrics);
+            NioConnection c = new NioConnection(this, channel, wire, remote, listener, settings.maxLineBytes, settings.maxOutboundBytes);
             c.counted = counted;
             try {
                 c.attach(channel.register(selector, SelectionKey.OP_READ, c));
-            } catch (ClosedChannelException e) {
+                wire.start();
+            } catch (IOException e) {
                 server.released(counted);
+                closeQuietly(channel);
                 return;
             }
             connections.add(c);
@@ -122,6 +126,11 @@ final class EventLoop implements Runnable {
             }
             LOG.debug("closed {}: {}", c.remoteAddress(), reason);
         }
+    }
+
+    /** Handshake failures are the peer's doing, so they are logged quietly, with what the peer sent wrong. */
+    void tlsFailure(NioConnection c, TlsFailure e) {
+        LOG.debug("{} from {}", e.getMessage(), c.remoteAddress());
     }
 
     int connectionCount() {

@@ -23,6 +23,7 @@ final class NioConnection implements Connection, LineFramer.Sink {
 
     private final EventLoop loop;
     private final SocketChannel channel;
+    final Wire wire;
     private InetSocketAddress remote;
     private final Listener listener;
     private final LineFramer framer;
@@ -41,10 +42,11 @@ final class NioConnection implements Connection, LineFramer.Sink {
     /** Queued for the loop's end-of-iteration flush. */
     boolean dirty;
 
-    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, Listener listener, int maxLine,
+    NioConnection(EventLoop loop, SocketChannel channel, Wire wire, InetSocketAddress remote, Listener listener, int maxLine,
                   long maxOutbound) {
         this.loop = loop;
         this.channel = channel;
+        this.wire = wire;
         this.remote = remote;
         this.listener = listener;
         this.proxy = listener.proxyProtocol() ? new byte[ProxyHeader.V2_MAX] : null;
@@ -71,9 +73,12 @@ final class NioConnection implements Connection, LineFramer.Sink {
     /** The socket is readable: read what is there and process every complete line. */
     void onReadable(ByteBuffer readBuffer) {
         try {
+            if (proxy != null && !readProxyHeader(readBuffer)) {
+                return;
+            }
             while (!closed) {
                 readBuffer.clear();
-                int n = channel.read(readBuffer);
+                int n = wire.read(readBuffer);
                 if (n < 0) {
                     close("peer closed");
                     return;
@@ -81,63 +86,75 @@ final class NioConnection implements Connection, LineFramer.Sink {
                 if (n == 0) {
                     break;
                 }
-                loop.metrics.bytesIn.add(n);
                 readBuffer.flip();
-                if (proxy != null && !readProxyHeader(readBuffer)) {
-                    return;
-                }
                 if (!framer.feed(readBuffer, this) && !closed) {
                     close("line too long");
                     return;
                 }
-                if (n < readBuffer.capacity()) {
+                if (n < readBuffer.capacity() && !wire.mayHaveMore()) {
                     break;
                 }
             }
+        } catch (TlsFailure e) {
+            loop.tlsFailure(this, e);
+            close(e.reason());
+            return;
         } catch (IOException e) {
             close("read error");
+            return;
         }
-        // Replies are written by the loop's end-of-iteration flush, once for everything this read produced.
+        // Replies are written by the loop's end-of-iteration flush, once for everything this read produced;
+        // a TLS handshake step may also have left bytes waiting for the socket.
+        if (wire.hasPendingOutput() || !outbound.isEmpty()) {
+            loop.dirty(this);
+        }
     }
 
     /**
-     * Accumulates the PROXY header; once complete, switches to the real address, checks it against
-     * bans and limits, opens the session, and leaves the bytes after the header in {@code src}.
+     * Reads the PROXY header from the raw socket (it precedes any TLS); once complete, switches to
+     * the real address, checks it against bans and limits, opens the session, and hands the bytes
+     * after the header to the wire.
      *
      * @return false when the connection was closed or more header bytes are needed
      */
-    private boolean readProxyHeader(ByteBuffer src) {
-        int take = Math.min(src.remaining(), proxy.length - proxyLength);
-        src.get(proxy, proxyLength, take);
-        proxyLength += take;
-        ProxyHeader.Result r = ProxyHeader.parse(proxy, proxyLength);
-        if (r.error() != null) {
-            close("bad PROXY header");
-            return false;
-        }
-        if (!r.complete()) {
-            if (proxyLength == proxy.length) {
-                close("bad PROXY header");
+    private boolean readProxyHeader(ByteBuffer buf) throws IOException {
+        while (true) {
+            buf.clear();
+            buf.limit(Math.min(buf.capacity(), proxy.length - proxyLength));
+            int n = channel.read(buf);
+            if (n < 0) {
+                close("peer closed");
+                return false;
             }
-            return false;
+            if (n == 0) {
+                return false;
+            }
+            loop.metrics.bytesIn.add(n);
+            buf.flip();
+            buf.get(proxy, proxyLength, n);
+            proxyLength += n;
+            ProxyHeader.Result r = ProxyHeader.parse(proxy, proxyLength);
+            if (r.error() != null || (!r.complete() && proxyLength == proxy.length)) {
+                close("bad PROXY header");
+                return false;
+            }
+            if (!r.complete()) {
+                continue;
+            }
+            if (r.source() != null) {
+                remote = r.source();
+            }
+            String refusal = loop.server.admitAddress(remote.getAddress());
+            if (refusal != null) {
+                close(refusal);
+                return false;
+            }
+            counted = remote.getAddress();
+            wire.unread(java.util.Arrays.copyOfRange(proxy, r.consumed(), proxyLength));
+            proxy = null;
+            startSession();
+            return !closed;
         }
-        if (r.source() != null) {
-            remote = r.source();
-        }
-        String refusal = loop.server.admitAddress(remote.getAddress());
-        if (refusal != null) {
-            close(refusal);
-            return false;
-        }
-        counted = remote.getAddress();
-        byte[] rest = java.util.Arrays.copyOfRange(proxy, r.consumed(), proxyLength);
-        proxy = null;
-        startSession();
-        if (rest.length > 0 && !framer.feed(ByteBuffer.wrap(rest), this) && !closed) {
-            close("line too long");
-            return false;
-        }
-        return !closed;
     }
 
     @Override
@@ -186,28 +203,29 @@ final class NioConnection implements Connection, LineFramer.Sink {
             return;
         }
         try {
-            while (!outbound.isEmpty()) {
+            boolean blocked = !wire.flushPending();
+            while (!blocked && !outbound.isEmpty()) {
                 ByteBuffer b = outbound.peek();
-                int n = channel.write(b);
-                loop.metrics.bytesOut.add(n);
-                queued -= n;
+                queued -= wire.write(b);
                 if (b.hasRemaining()) {
-                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                    return;
+                    blocked = true;
+                } else {
+                    outbound.poll();
                 }
-                outbound.poll();
             }
             if (key.isValid()) {
-                key.interestOps(SelectionKey.OP_READ);
+                // A TLS wire waiting for the peer's handshake bytes is not waiting for the socket: OP_WRITE
+                // would only spin. The read that finishes the handshake marks the connection dirty again.
+                boolean waitForSocket = wire.hasPendingOutput() || (blocked && wire.established());
+                key.interestOps(waitForSocket ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
             }
+        } catch (TlsFailure e) {
+            outbound.clear();
+            close(e.reason());
         } catch (IOException e) {
             outbound.clear();
             close("write error");
         }
-    }
-
-    boolean hasPendingOutput() {
-        return !outbound.isEmpty();
     }
 
     @Override
@@ -216,13 +234,14 @@ final class NioConnection implements Connection, LineFramer.Sink {
             return;
         }
         // Best effort: a final answer (an error, a reconnect) should reach the miner before the close.
-        if (!reason.startsWith("slow reader") && !reason.endsWith("error")) {
+        if (!reason.startsWith("slow reader") && !reason.endsWith("error") && !reason.startsWith("TLS")) {
             try {
-                while (!outbound.isEmpty() && channel.write(outbound.peek()) > 0) {
+                while (!outbound.isEmpty() && wire.flushPending() && wire.write(outbound.peek()) > 0) {
                     if (!outbound.peek().hasRemaining()) {
                         outbound.poll();
                     }
                 }
+                wire.closeOutbound();
             } catch (IOException e) {
                 // closing anyway
             }

@@ -31,7 +31,7 @@ import org.stratum4j.core.protocol.SuggestDifficulty;
 /**
  * A Stratum V1 miner connection (for the CPU miner, the load generator, a proxy): requests return
  * futures of the pool's response, and the pool's notifications go to a {@link Listener}. Made by
- * {@link ClientGroup#connect}. Methods may be called from any thread; futures and callbacks
+ * {@link ClientGroup#connect}, plain or TLS. Methods may be called from any thread; futures and callbacks
  * complete on the group's loop thread.
  */
 public final class StratumClient {
@@ -81,6 +81,7 @@ public final class StratumClient {
 
     private final ClientGroup.Loop loop;
     private final SocketChannel channel;
+    private final Wire wire;
     private final InetSocketAddress address;
     private final Listener listener;
     private final CompletableFuture<StratumClient> connecting;
@@ -92,10 +93,11 @@ public final class StratumClient {
     private boolean closed;
     SelectionKey key;
 
-    StratumClient(ClientGroup.Loop loop, SocketChannel channel, InetSocketAddress address, Listener listener,
+    StratumClient(ClientGroup.Loop loop, SocketChannel channel, Wire wire, InetSocketAddress address, Listener listener,
                   CompletableFuture<StratumClient> connecting) {
         this.loop = loop;
         this.channel = channel;
+        this.wire = wire;
         this.address = address;
         this.listener = listener;
         this.connecting = connecting;
@@ -174,8 +176,17 @@ public final class StratumClient {
     }
 
     void connected() {
-        key.interestOps(SelectionKey.OP_READ | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE));
-        connecting.complete(this);
+        key.interestOps(SelectionKey.OP_READ);
+        try {
+            wire.start();
+        } catch (TlsFailure e) {
+            close(e.getMessage());
+            return;
+        } catch (IOException e) {
+            close("connect failed: " + e.getMessage());
+            return;
+        }
+        afterIo();
     }
 
     void finishConnect() {
@@ -186,6 +197,19 @@ public final class StratumClient {
         } catch (IOException e) {
             connecting.completeExceptionally(e);
             close("connect failed: " + e.getMessage());
+        }
+    }
+
+    /** Completes the connect future once the wire carries data, and sends what waited for it. */
+    private void afterIo() {
+        if (closed) {
+            return;
+        }
+        if (!connecting.isDone() && wire.established()) {
+            connecting.complete(this);
+        }
+        if (!outbound.isEmpty() || wire.hasPendingOutput()) {
+            flush();
         }
     }
 
@@ -206,16 +230,23 @@ public final class StratumClient {
 
     void flush() {
         try {
-            while (!outbound.isEmpty()) {
+            boolean blocked = !wire.flushPending();
+            while (!blocked && !outbound.isEmpty()) {
                 ByteBuffer b = outbound.peek();
-                queued -= channel.write(b);
+                queued -= wire.write(b);
                 if (b.hasRemaining()) {
-                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-                    return;
+                    blocked = true;
+                } else {
+                    outbound.poll();
                 }
-                outbound.poll();
             }
-            key.interestOps(SelectionKey.OP_READ);
+            if (key.isValid()) {
+                // Before the TLS handshake is done, only the pool's bytes can unblock us, not the socket.
+                boolean waitForSocket = wire.hasPendingOutput() || (blocked && wire.established());
+                key.interestOps(waitForSocket ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            }
+        } catch (TlsFailure e) {
+            close(e.getMessage());
         } catch (IOException e) {
             close("write failed: " + e.getMessage());
         }
@@ -225,13 +256,13 @@ public final class StratumClient {
         try {
             while (!closed) {
                 buf.clear();
-                int n = channel.read(buf);
+                int n = wire.read(buf);
                 if (n < 0) {
                     close("closed by pool");
                     return;
                 }
                 if (n == 0) {
-                    return;
+                    break;
                 }
                 buf.flip();
                 if (!framer.feed(buf, this::line) && !closed) {
@@ -239,9 +270,14 @@ public final class StratumClient {
                     return;
                 }
             }
+        } catch (TlsFailure e) {
+            close(e.getMessage());
+            return;
         } catch (IOException e) {
             close("read failed: " + e.getMessage());
+            return;
         }
+        afterIo();
     }
 
     private boolean line(byte[] b, int off, int len) {
@@ -280,6 +316,9 @@ public final class StratumClient {
         closed = true;
         if (key != null) {
             key.cancel();
+        }
+        if (channel.isConnected() && reason.equals("closed by client")) {
+            wire.closeOutbound();
         }
         try {
             channel.close();

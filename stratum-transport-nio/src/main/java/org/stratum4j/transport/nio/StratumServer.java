@@ -80,6 +80,9 @@ public final class StratumServer implements AutoCloseable {
             ch.configureBlocking(false);
             ch.register(acceptSelector, SelectionKey.OP_ACCEPT, listener);
             servers.add(ch);
+            if (listener.tls() != null) {
+                listener.tls().certificate().ifPresent(c -> warnIfExpiring(listener, c));
+            }
         }
         for (int i = 0; i < settings.eventLoops; i++) {
             EventLoop loop = new EventLoop(this, settings, i);
@@ -90,6 +93,18 @@ public final class StratumServer implements AutoCloseable {
         acceptor = new Thread(this::acceptLoop, "stratum-acceptor");
         acceptor.start();
         LOG.info("listening on {} with {} event loops", boundAddresses(), loops.size());
+    }
+
+    /** Miners that verify certificates drop off the day it expires; say so while there is time. */
+    private static void warnIfExpiring(Listener listener, java.security.cert.X509Certificate certificate) {
+        java.time.Duration left = java.time.Duration.between(java.time.Instant.now(), certificate.getNotAfter().toInstant());
+        if (left.isNegative()) {
+            LOG.warn("TLS certificate of {} expired on {}: verifying miners will refuse it", listener.address(),
+                    certificate.getNotAfter().toInstant());
+        } else if (left.toDays() < 14) {
+            LOG.warn("TLS certificate of {} expires in {} days ({})", listener.address(), left.toDays(),
+                    certificate.getNotAfter().toInstant());
+        }
     }
 
     /** The addresses actually bound (with the ports chosen for port 0). */

@@ -37,6 +37,18 @@ final class LineClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    /** A client over an already connected socket (a JDK {@code SSLSocket}, for one). */
+    LineClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(10_000);
+        in = new java.io.BufferedInputStream(socket.getInputStream(), 65536);
+        out = socket.getOutputStream();
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
     void send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();

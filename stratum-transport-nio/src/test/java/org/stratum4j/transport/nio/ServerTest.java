@@ -223,6 +223,34 @@ class ServerTest {
     }
 
     @Test
+    void abruptResetsMidLineHarmNoOne() throws Exception {
+        Announcement a = engine.newTemplate(template(1));
+        server.announce(a);
+        try (LineClient honest = new LineClient(address)) {
+            byte[] en1 = ready(honest);
+            for (int i = 0; i < 50; i++) {
+                // Half a request, then a TCP reset (linger 0): the pool sees ECONNRESET with a partial line buffered.
+                java.net.Socket cut = new java.net.Socket();
+                cut.connect(address, 5000);
+                cut.getOutputStream().write(("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}\n"
+                        + "{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"w").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                cut.setSoLinger(true, 0);
+                cut.close();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (server.metrics().openConnections() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(server.metrics().openConnections()).isEqualTo(1);
+            assertThat(engine.stats().sessions()).isEqualTo(1);
+            byte[] en2 = new byte[8];
+            honest.sendLine(submit(a.job(), Hex.encode(en2), nonce(a.job(), en1, en2, true)));
+            assertThat(honest.response().isTrue()).isTrue();
+        }
+        assertThat(server.metrics().closesByReason().keySet()).isSubsetOf("read error", "write error", "peer closed");
+    }
+
+    @Test
     void garbageBeforeSubscribeIsClosed() throws Exception {
         try (LineClient c = new LineClient(address)) {
             c.sendLine("GET / HTTP/1.1");

@@ -41,8 +41,8 @@ final class EventLoop implements Runnable {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final Set<NioConnection> connections = new HashSet<>();
     private final ArrayDeque<NioConnection> dirty = new ArrayDeque<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Wire.MIN_READ_BUFFER);
-    private final TlsBuffers tlsBuffers = new TlsBuffers();
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Wire.MIN_READ_BUFFER);
+    final TlsBuffers tlsBuffers = new TlsBuffers();
     private final StratumServer.Settings settings;
     private volatile boolean running = true;
 
@@ -77,13 +77,11 @@ final class EventLoop implements Runnable {
                 closeQuietly(channel);
                 return;
             }
-            Wire wire = listener.tls() == null ? new PlainWire(channel, metrics)
-                    : new TlsWire(channel, listener.tls().newServerEngine(), tlsBuffers, metrics);
-            NioConnection c = new NioConnection(this, channel, wire, remote, listener, settings.maxLineBytes, settings.maxOutboundBytes);
+            NioConnection c = new NioConnection(this, channel, remote, listener, settings.maxLineBytes, settings.maxOutboundBytes);
             c.counted = counted;
             try {
                 c.attach(channel.register(selector, SelectionKey.OP_READ, c));
-                wire.start();
+                c.wire.start();
             } catch (IOException e) {
                 server.released(counted);
                 closeQuietly(channel);

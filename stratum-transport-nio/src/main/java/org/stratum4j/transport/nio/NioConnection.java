@@ -42,11 +42,13 @@ final class NioConnection implements Connection, LineFramer.Sink {
     /** Queued for the loop's end-of-iteration flush. */
     boolean dirty;
 
-    NioConnection(EventLoop loop, SocketChannel channel, Wire wire, InetSocketAddress remote, Listener listener, int maxLine,
+    NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, Listener listener, int maxLine,
                   long maxOutbound) {
         this.loop = loop;
         this.channel = channel;
-        this.wire = wire;
+        this.wire = listener.tls() == null ? new PlainWire(channel, loop.metrics)
+                : new TlsWire(channel, listener.tls().newServerEngine(), loop.tlsBuffers, loop.metrics,
+                        loop.server.handshakeExecutor(), () -> loop.execute(this::resumeWire));
         this.remote = remote;
         this.listener = listener;
         this.proxy = listener.proxyProtocol() ? new byte[ProxyHeader.V2_MAX] : null;
@@ -103,10 +105,39 @@ final class NioConnection implements Connection, LineFramer.Sink {
             close("read error");
             return;
         }
+        if (wire.paused()) {
+            // The handshake computes off the loop; reading now would only spin on the same ready socket.
+            key.interestOps(0);
+            return;
+        }
         // Replies are written by the loop's end-of-iteration flush, once for everything this read produced;
         // a TLS handshake step may also have left bytes waiting for the socket.
         if (wire.hasPendingOutput() || !outbound.isEmpty()) {
             loop.dirty(this);
+        }
+    }
+
+    /** The TLS handshake's off-loop work is done: take the next step and read what arrived meanwhile. */
+    private void resumeWire() {
+        if (closed) {
+            return;
+        }
+        try {
+            wire.resume();
+        } catch (TlsFailure e) {
+            loop.tlsFailure(this, e);
+            close(e.reason());
+            return;
+        } catch (IOException e) {
+            close("write error");
+            return;
+        }
+        if (!wire.paused()) {
+            key.interestOps(SelectionKey.OP_READ);
+            onReadable(loop.readBuffer);
+            if (!closed) {
+                loop.dirty(this);
+            }
         }
     }
 
@@ -213,7 +244,7 @@ final class NioConnection implements Connection, LineFramer.Sink {
                     outbound.poll();
                 }
             }
-            if (key.isValid()) {
+            if (key.isValid() && !wire.paused()) {
                 // A TLS wire waiting for the peer's handshake bytes is not waiting for the socket: OP_WRITE
                 // would only spin. The read that finishes the handshake marks the connection dirty again.
                 boolean waitForSocket = wire.hasPendingOutput() || (blocked && wire.established());

@@ -43,6 +43,7 @@ public final class StratumServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetAddress, Long> bannedUntil = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private java.util.concurrent.ExecutorService handshakeExecutor;
     private Selector acceptSelector;
     private Thread acceptor;
     private volatile boolean running;
@@ -83,6 +84,14 @@ public final class StratumServer implements AutoCloseable {
             if (listener.tls() != null) {
                 listener.tls().certificate().ifPresent(c -> warnIfExpiring(listener, c));
             }
+        }
+        if (settings.tlsHandshakeThreads > 0 && settings.listeners.stream().anyMatch(l -> l.tls() != null)) {
+            AtomicInteger n = new AtomicInteger();
+            handshakeExecutor = java.util.concurrent.Executors.newFixedThreadPool(settings.tlsHandshakeThreads, r -> {
+                Thread t = new Thread(r, "stratum-tls-" + n.getAndIncrement());
+                t.setDaemon(true);
+                return t;
+            });
         }
         for (int i = 0; i < settings.eventLoops; i++) {
             EventLoop loop = new EventLoop(this, settings, i);
@@ -253,6 +262,14 @@ public final class StratumServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (handshakeExecutor != null) {
+            handshakeExecutor.shutdownNow();
+            try {
+                handshakeExecutor.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (acceptSelector != null) {
             try {
                 acceptSelector.close();
@@ -260,6 +277,11 @@ public final class StratumServer implements AutoCloseable {
                 // stopping anyway
             }
         }
+    }
+
+    /** Where TLS handshake computations run: a small pool, or null for inline on the loops. */
+    java.util.concurrent.Executor handshakeExecutor() {
+        return handshakeExecutor;
     }
 
     /** Checked settings, shared with the loops. */
@@ -275,6 +297,7 @@ public final class StratumServer implements AutoCloseable {
         Duration tickInterval = Duration.ofSeconds(5);
         int backlog = 4096;
         int socketSendBuffer;
+        int tlsHandshakeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** Server settings, each checked when set. */
@@ -293,6 +316,17 @@ public final class StratumServer implements AutoCloseable {
         /** Adds a listener with its own settings (starting difficulty, PROXY protocol). */
         public Builder listen(Listener listener) {
             s.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Threads for TLS handshake computations (key exchange and signatures, milliseconds each),
+         * 0..64; default half the cores, at least 1. They keep a burst of TLS handshakes (every miner
+         * reconnecting after a restart) from stalling the event loops and the miners already mining;
+         * 0 runs them on the loops.
+         */
+        public Builder tlsHandshakeThreads(int n) {
+            s.tlsHandshakeThreads = range(n, 0, 64, "tlsHandshakeThreads");
             return this;
         }
 

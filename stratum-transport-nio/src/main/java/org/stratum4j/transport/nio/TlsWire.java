@@ -12,7 +12,10 @@ import javax.net.ssl.SSLException;
  * TLS over a non-blocking socket with an {@link SSLEngine}. Records are decrypted straight into the
  * caller's plaintext buffer; ciphertext goes through the loop's shared {@link TlsBuffers}, and only
  * a partial record (in or out) is copied aside. Handshake steps run when the bytes that need them
- * arrive; delegated tasks run inline, on the loop.
+ * arrive. The handshake's delegated tasks (key exchange, signatures: milliseconds of CPU each) run
+ * on {@code handshakeExecutor} when one is given, so a storm of reconnecting TLS miners does not
+ * stall the plain miners of the same loop; meanwhile the wire is {@link #paused} and
+ * {@code resumer} is told when the owner must call {@link #resume}.
  */
 final class TlsWire implements Wire {
 
@@ -26,15 +29,45 @@ final class TlsWire implements Wire {
     private ByteBuffer savedIn;
     /** Encrypted bytes the socket did not take yet. */
     private ByteBuffer pendingOut;
+    private final java.util.concurrent.Executor handshakeExecutor;
+    private final Runnable resumer;
     private boolean established;
     private boolean firstByteSeen;
+    /** Delegated tasks are running on the handshake executor: the engine must not be touched. */
+    private volatile boolean paused;
 
+    /** A wire whose delegated tasks run inline. */
     TlsWire(SocketChannel channel, SSLEngine engine, TlsBuffers buffers, TransportMetrics metrics) {
+        this(channel, engine, buffers, metrics, null, null);
+    }
+
+    /**
+     * A wire whose delegated tasks run on {@code handshakeExecutor}; {@code resumer} runs on that
+     * executor's thread when they are done, and must get {@link #resume} called on the loop.
+     */
+    TlsWire(SocketChannel channel, SSLEngine engine, TlsBuffers buffers, TransportMetrics metrics,
+            java.util.concurrent.Executor handshakeExecutor, Runnable resumer) {
         this.channel = channel;
         this.engine = engine;
         this.buffers = buffers;
         this.metrics = metrics;
+        this.handshakeExecutor = handshakeExecutor;
+        this.resumer = resumer;
         buffers.fit(engine);
+    }
+
+    @Override
+    public boolean paused() {
+        return paused;
+    }
+
+    @Override
+    public void resume() throws IOException {
+        try {
+            handshakeSteps(engine.getHandshakeStatus());
+        } catch (SSLException e) {
+            throw failure(e);
+        }
     }
 
     @Override
@@ -49,6 +82,9 @@ final class TlsWire implements Wire {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        if (paused) {
+            return 0;
+        }
         ByteBuffer in = buffers.netIn();
         in.clear();
         boolean needBytes = savedIn == null;
@@ -80,6 +116,9 @@ final class TlsWire implements Wire {
                 }
                 noteFinished(r);
                 handshakeSteps(r.getHandshakeStatus());
+                if (paused) {
+                    return r.bytesProduced();
+                }
                 switch (r.getStatus()) {
                     case OK -> {
                         if (r.bytesProduced() > 0) {
@@ -123,7 +162,7 @@ final class TlsWire implements Wire {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        if (!flushPending()) {
+        if (paused || !flushPending()) {
             return 0;
         }
         try {
@@ -189,6 +228,9 @@ final class TlsWire implements Wire {
 
     @Override
     public void closeOutbound() {
+        if (paused) {
+            return; // a delegated task holds the engine; the peer just sees the socket close
+        }
         engine.closeOutbound();
         try {
             ByteBuffer out = buffers.netOut();
@@ -209,10 +251,16 @@ final class TlsWire implements Wire {
         while (true) {
             switch (hs) {
                 case NEED_TASK -> {
-                    Runnable task;
-                    while ((task = engine.getDelegatedTask()) != null) {
-                        task.run();
+                    if (handshakeExecutor != null) {
+                        paused = true;
+                        handshakeExecutor.execute(() -> {
+                            runDelegatedTasks();
+                            paused = false;
+                            resumer.run();
+                        });
+                        return;
                     }
+                    runDelegatedTasks();
                     hs = engine.getHandshakeStatus();
                 }
                 case NEED_WRAP -> hs = wrapHandshake();
@@ -220,6 +268,13 @@ final class TlsWire implements Wire {
                     return;
                 }
             }
+        }
+    }
+
+    private void runDelegatedTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
         }
     }
 

@@ -47,6 +47,18 @@ interface Wire {
     /** Starts the wire once connected (a TLS client sends its hello). */
     void start() throws IOException;
 
+    /**
+     * Whether the wire waits for work off the loop (TLS handshake computations): the owner stops
+     * asking for reads and writes until it calls {@link #resume}.
+     */
+    default boolean paused() {
+        return false;
+    }
+
+    /** Continues after a pause, on the owner's loop; the owner then reads again (bytes may be held). */
+    default void resume() throws IOException {
+    }
+
     /** Says goodbye (TLS close_notify), best effort; the caller then closes the socket. */
     void closeOutbound();
 }

@@ -256,6 +256,78 @@ class TlsTest {
         }
     }
 
+    /** A server whose key manager records the threads that use the private key (inside the handshake's tasks). */
+    static TlsConfig recordingKeyUse(java.util.Set<String> threads) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(tls("pool.p12"))) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        kmf.init(store, "changeit".toCharArray());
+        javax.net.ssl.X509ExtendedKeyManager real = (javax.net.ssl.X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+        javax.net.ssl.X509ExtendedKeyManager recording = new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return real.getClientAliases(keyType, issuers);
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, Socket socket) {
+                return real.chooseClientAlias(keyType, issuers, socket);
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return real.getServerAliases(keyType, issuers);
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, Socket socket) {
+                return real.chooseServerAlias(keyType, issuers, socket);
+            }
+
+            @Override
+            public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
+                return real.chooseEngineServerAlias(keyType, issuers, engine);
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getCertificateChain(String alias) {
+                return real.getCertificateChain(alias);
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                threads.add(Thread.currentThread().getName());
+                return real.getPrivateKey(alias);
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new javax.net.ssl.KeyManager[] {recording}, null, null);
+        return TlsConfig.of(context);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void handshakeComputationsRunOffTheLoopsUnlessToldOtherwise(int handshakeThreads) throws Exception {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        StratumServer s = StratumServer.builder(engine).tlsHandshakeThreads(handshakeThreads)
+                .listen(Listener.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).withTls(recordingKeyUse(threads)))
+                .eventLoops(1).build();
+        s.start();
+        try {
+            s.announce(job);
+            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+                try (LineClient c = new LineClient(jdkTls(s.boundAddresses().get(0), null, protocol))) {
+                    minesOneShare(c, ServerTest.ready(c), job.job());
+                }
+            }
+        } finally {
+            s.close();
+        }
+        assertThat(threads).isNotEmpty().allMatch(t -> t.startsWith(handshakeThreads == 0 ? "stratum-loop-" : "stratum-tls-"));
+    }
+
     @Test
     void aProxyHeaderPrecedesTheTlsHandshake() throws Exception {
         StratumServer proxied = StratumServer.builder(engine)

@@ -24,16 +24,38 @@ public interface Authorizer {
     /**
      * The answer.
      *
-     * @param authorized whether the worker may submit
-     * @param reason     why not, shown to the miner (ignored when authorized)
+     * @param authorized   whether the worker may submit
+     * @param reason       why not, shown to the miner (ignored when authorized)
+     * @param payoutScript the output script this worker's coinbase pays, for an engine with
+     *                     per-worker payouts (solo mining); null otherwise
      */
-    record Result(boolean authorized, String reason) {
+    record Result(boolean authorized, String reason, byte[] payoutScript) {
         /** Yes. */
-        public static final Result OK = new Result(true, "");
+        public static final Result OK = new Result(true, "", null);
+
+        /** Copies the script. */
+        public Result {
+            Objects.requireNonNull(reason, "reason");
+            payoutScript = payoutScript == null ? null : payoutScript.clone();
+        }
 
         /** No, because {@code reason}. */
         public static Result refused(String reason) {
-            return new Result(false, Objects.requireNonNull(reason, "reason"));
+            return new Result(false, Objects.requireNonNull(reason, "reason"), null);
+        }
+
+        /** Yes, and this worker's blocks pay {@code script} (see {@link Payouts#outputsFor(org.stratum4j.core.job.BlockTemplate, byte[])}). */
+        public static Result payingTo(byte[] script) {
+            if (script == null || script.length == 0) {
+                throw new IllegalArgumentException("payout script must not be empty");
+            }
+            return new Result(true, "", script);
+        }
+
+        /** The payout script (a copy), or null. */
+        @Override
+        public byte[] payoutScript() {
+            return payoutScript == null ? null : payoutScript.clone();
         }
     }
 

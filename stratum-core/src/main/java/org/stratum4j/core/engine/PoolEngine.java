@@ -85,6 +85,9 @@ public final class PoolEngine {
     private final ExtranonceAllocator extranonces;
     private final BanPolicy banPolicy;
     private final Payouts payouts;
+    private final boolean payoutPerWorker;
+    /** Per-worker payouts: base job id → payout script (hex) → that miner's announcement of the job. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Announcement>> variants = new ConcurrentHashMap<>();
     private final int poolVersionMask;
     private final int extranonce2Size;
     private final JobFactory jobFactory;
@@ -110,11 +113,15 @@ public final class PoolEngine {
         this.extranonces = b.extranonces;
         this.banPolicy = b.banPolicy;
         this.payouts = b.payouts;
+        this.payoutPerWorker = b.payoutPerWorker;
         this.poolVersionMask = b.versionMask;
         this.extranonce2Size = b.coinbaseBuilder.extranonce2Size();
         this.jobFactory = new JobFactory(clock, b.coinbaseBuilder);
         this.jobBook = JobBook.builder().clock(clock).maxJobs(b.maxJobs).maxAge(b.maxJobAge)
-                .onEvicted(job -> duplicateFilters.remove(job.id())).build();
+                .onEvicted(job -> {
+                    duplicateFilters.remove(job.id());
+                    variants.remove(job.id());
+                }).build();
         this.validator = new ShareValidator(b.pow);
         for (int i = 0; i < rejectedTotal.length; i++) {
             rejectedTotal[i] = new LongAdder();
@@ -158,13 +165,51 @@ public final class PoolEngine {
         return latest;
     }
 
-    /** Sends an announced job to one session (on its loop); sessions not yet subscribed are skipped. */
+    /**
+     * Sends an announced job to one session (on its loop); sessions not yet subscribed are skipped.
+     * With per-worker payouts the session gets its own miner's version of the job (made once per
+     * payout script and shared), and nothing before its first authorization.
+     */
     public void deliver(Session s, Announcement a) {
         if (s.closed || !s.subscribed) {
             return;
         }
+        if (payoutPerWorker) {
+            if (s.payoutKey == null) {
+                return;
+            }
+            Announcement mine = variant(a, s);
+            if (mine == null) {
+                return;
+            }
+            emitLine(s, mine.line());
+            s.remember(mine.job(), a.job().id());
+            return;
+        }
         emitLine(s, a.line());
         s.remember(a.job(), a.job().id());
+    }
+
+    /** {@code a}'s job paying the session's script, or null when the job is gone or the coinbase cannot be built. */
+    private Announcement variant(Announcement a, Session s) {
+        Job base = a.job();
+        ConcurrentHashMap<String, Announcement> byScript = variants.get(base.id());
+        if (byScript == null) {
+            if (jobBook.find(base.id()) == null) {
+                return null; // evicted: its variants would never be cleaned up
+            }
+            byScript = variants.computeIfAbsent(base.id(), k -> new ConcurrentHashMap<>());
+        }
+        byte[] script = s.payoutScript;
+        try {
+            return byScript.computeIfAbsent(s.payoutKey, k -> {
+                Job job = jobFactory.variant(base, payouts.outputsFor(base.template().orElseThrow(), script));
+                return new Announcement(job, new PoolCodec().encode(job.notifyMessage()));
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("cannot build the job for payout script {}: {}", s.payoutKey, e.getMessage());
+            return null;
+        }
     }
 
     // ------------------------------------------------------------------ connections
@@ -340,10 +385,41 @@ public final class PoolEngine {
                     why.isEmpty() ? "Unauthorized worker" : why), true));
             return;
         }
+        boolean firstPayout = false;
+        if (payoutPerWorker) {
+            byte[] script = result.payoutScript();
+            if (script == null) {
+                reply(s, auth.id(), Response.error(auth.id(), new StratumError(StratumError.CODE_UNAUTHORIZED_WORKER,
+                        "this pool pays each worker's own address, and none was given for " + auth.worker()), true));
+                return;
+            }
+            String key = Hex.encode(script);
+            if (s.payoutKey != null && !s.payoutKey.equals(key)) {
+                reply(s, auth.id(), Response.error(auth.id(), new StratumError(StratumError.CODE_UNAUTHORIZED_WORKER,
+                        "this connection already mines for another payout address; use one connection per address"), true));
+                return;
+            }
+            if (s.payoutKey == null) {
+                s.payoutKey = key;
+                s.payoutScript = script;
+                firstPayout = true;
+            }
+        }
         if (!s.workers.contains(auth.worker())) {
             s.workers.add(auth.worker());
         }
         reply(s, auth.id(), Response.ok(auth.id()));
+        if (firstPayout && s.subscribed) {
+            // Work sent before now paid nobody in particular: replace it at once with this miner's own.
+            Announcement a = latest;
+            Announcement mine = a == null ? null : variant(a, s);
+            if (mine != null) {
+                s.forgetJobs();
+                Job fresh = jobFactory.reissue(mine.job(), true);
+                emit(s, fresh.notifyMessage());
+                s.remember(fresh, a.job().id());
+            }
+        }
         Difficulty requested = PasswordOptions.difficulty(auth.password());
         if (requested != null) {
             Instant now = clock.instant();
@@ -434,7 +510,8 @@ public final class PoolEngine {
         if (sent >= 0) {
             baseId = s.sentBaseIds[sent];
             job = jobBook.find(baseId) == null ? null : s.sentJobs[sent];
-        } else {
+        } else if (!payoutPerWorker) {
+            // (With per-worker payouts only the session's own deliveries pay its miner.)
             job = jobBook.find(baseId);
         }
         DuplicateFilter duplicates = job == null ? null : duplicateFilters.get(baseId);
@@ -686,6 +763,7 @@ public final class PoolEngine {
         private ExtranonceAllocator extranonces;
         private BanPolicy banPolicy = BanPolicy.invalidShares(100, 0.9, Duration.ofMinutes(1), Duration.ofMinutes(10));
         private Payouts payouts;
+        private boolean payoutPerWorker;
         private PowFunction pow = PowFunction.sha256d();
         private int versionMask = 0x1fffe000;
         private CoinbaseBuilder coinbaseBuilder = CoinbaseBuilder.defaults().withPoolTag("/stratum4j/");
@@ -764,6 +842,19 @@ public final class PoolEngine {
         /** Coinbase layout; its extranonce1 size must equal the allocator's (default: tag "/stratum4j/", 4 + 8). */
         public Builder coinbaseBuilder(CoinbaseBuilder c) {
             this.coinbaseBuilder = Objects.requireNonNull(c, "coinbaseBuilder");
+            return this;
+        }
+
+        /**
+         * Each connection's coinbase pays the script its first authorized worker was given by the
+         * {@link Authorizer} ({@link Authorizer.Result#payingTo}), through
+         * {@link Payouts#outputsFor(org.stratum4j.core.job.BlockTemplate, byte[])}: solo mining to
+         * the address in the worker name. Jobs go out only after that authorization; a worker the
+         * authorizer gives no script is refused. Default false: every job pays
+         * {@link Payouts#outputsFor(org.stratum4j.core.job.BlockTemplate)}.
+         */
+        public Builder payoutPerWorker(boolean perWorker) {
+            this.payoutPerWorker = perWorker;
             return this;
         }
 

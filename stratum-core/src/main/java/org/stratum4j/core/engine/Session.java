@@ -35,6 +35,9 @@ public final class Session {
     boolean closed;
     int versionMask;
     final List<String> workers = new ArrayList<>(1);
+    /** With per-worker payouts: the script this connection's coinbases pay (hex), set by its first authorization. */
+    String payoutKey;
+    byte[] payoutScript;
     final DifficultyPolicy.Controller difficulty;
     Difficulty previousDifficulty;
     /** The difficulty last sent with {@code mining.set_difficulty}. */
@@ -92,11 +95,19 @@ public final class Session {
     int sent(String jobId) {
         for (int k = 1; k <= JOB_MEMORY && k <= sentNext; k++) {
             int i = (sentNext - k) % JOB_MEMORY;
-            if (jobId.equals(sentIds[i])) {
+            if (jobId.equals(sentIds[i]) && sentJobs[i] != null) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Forgets every delivered job: their shares no longer count (the payout changed). */
+    void forgetJobs() {
+        java.util.Arrays.fill(sentIds, null);
+        java.util.Arrays.fill(sentBaseIds, null);
+        java.util.Arrays.fill(sentJobs, null);
+        sentNext = 0;
     }
 
     /** The last job delivered, or null. */

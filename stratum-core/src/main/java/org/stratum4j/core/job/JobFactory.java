@@ -73,9 +73,34 @@ public final class JobFactory {
      * applies to without dropping what it has.
      */
     public Job reissue(Job job) {
+        return reissue(job, false);
+    }
+
+    /**
+     * The same work as {@code job} under a fresh id and the given {@code clean_jobs} flag: with true,
+     * what a miner gets when its earlier work no longer counts (its payout was just decided).
+     */
+    public Job reissue(Job job, boolean cleanJobs) {
         Objects.requireNonNull(job, "job");
         Instant now = clock.instant();
-        return job.reissue(nextId(now), now);
+        return job.reissue(nextId(now), cleanJobs, now);
+    }
+
+    /**
+     * The job {@code base} paying {@code payouts} instead: same template, time and
+     * {@code clean_jobs}, its own coinbase and id. For pools whose coinbase differs per miner
+     * (solo mining to the address in the worker name). Leaves the factory's tip tracking alone, so
+     * it may be called for an older template at any time.
+     *
+     * @throws IllegalArgumentException when {@code base} has no template or the coinbase cannot be built
+     */
+    public Job variant(Job base, List<CoinbaseOutput> payouts) {
+        Objects.requireNonNull(base, "base");
+        BlockTemplate template = base.template()
+                .orElseThrow(() -> new IllegalArgumentException("job " + base.id() + " came from upstream work and has no template"));
+        Coinbase coinbase = coinbaseBuilder.build(template, payouts);
+        Instant now = clock.instant();
+        return Job.onTemplate(nextId(now), template, coinbase, base.ntime(), base.cleanJobs(), now);
     }
 
     private synchronized String nextId(Instant now) {

@@ -631,7 +631,8 @@ public final class PoolEngine {
             return;
         }
         long height = template.get().height();
-        LOG.info("block {} at height {} found by {}; submitting", hash.toDisplayHex(), height, submit.worker());
+        // One INFO line per block, with the node's verdict; this one only matters if that never comes.
+        LOG.debug("block {} at height {} found by {}; submitting", hash.toDisplayHex(), height, submit.worker());
         FoundBlock found = new FoundBlock(hash, height, bytes, job, submit.worker());
         CompletionStage<Optional<String>> result;
         try {
@@ -643,9 +644,10 @@ public final class PoolEngine {
             if (e != null) {
                 LOG.error("block {} at height {}: submission failed: {}", hash.toDisplayHex(), height, e.toString());
             } else if (reason.isPresent()) {
-                LOG.error("block {} at height {} was rejected by the node: {}", hash.toDisplayHex(), height, reason.get());
+                LOG.error("block {} at height {} found by {} was rejected by the node: {}", hash.toDisplayHex(), height, submit.worker(),
+                        reason.get());
             } else {
-                LOG.info("block {} at height {} accepted by the node", hash.toDisplayHex(), height);
+                LOG.info("block {} at height {} found by {}: accepted by the node", hash.toDisplayHex(), height, submit.worker());
             }
         });
     }

@@ -1,0 +1,344 @@
+package org.stratum4j.examples.demo;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.bitcoin.BlockHeader;
+import org.stratum4j.core.bitcoin.CompactBits;
+import org.stratum4j.core.bitcoin.Difficulty;
+import org.stratum4j.core.bitcoin.LittleEndian;
+import org.stratum4j.core.bitcoin.Network;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.core.bitcoin.VarInt;
+import org.stratum4j.core.bitcoin.WitnessCommitment;
+import org.stratum4j.core.engine.BlockSubmitter;
+import org.stratum4j.core.engine.FoundBlock;
+import org.stratum4j.core.engine.TemplateSource;
+import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.core.job.BlockValidator;
+import org.stratum4j.core.job.TemplateTransaction;
+
+/**
+ * A chain that lives in the pool's process, for trying it without a node: a template source and a
+ * block submitter in one. Each template carries a few synthetic transactions (legacy and segwit,
+ * with fees) and the witness commitment for them; a submitted block is judged with
+ * {@link BlockValidator} (proof of work, previous block, merkle root, BIP34 height, witness
+ * commitment, coinbase value, …) and, when Bitcoin Core would accept it, becomes the new tip and a
+ * template on top of it goes out at once. Its proof-of-work limit is the configured network
+ * difficulty, fixed (no retargeting), low enough for a CPU miner. Addresses are regtest's.
+ *
+ * <p>Optionally the chain also finds blocks of its own on a schedule ("another pool won"), so
+ * block changes happen under load.
+ *
+ * <p>State changes on one thread ({@code demo-chain}); the accessors may be read from any thread.
+ */
+public final class DemoChain implements TemplateSource, BlockSubmitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoChain.class);
+    /** The network whose addresses the demo chain's miners use. */
+    public static final Network NETWORK = Network.REGTEST;
+    private static final long HALVING_INTERVAL = 210_000;
+
+    private final Clock clock;
+    private final CompactBits bits;
+    private final Duration blockInterval;
+    private final int transactionsPerBlock;
+    private final Random random;
+    private final ScheduledExecutorService thread;
+    private Consumer<BlockTemplate> listener;
+    private volatile BlockTemplate current;
+    private volatile Sha256Hash tip;
+    private volatile long height;
+    private volatile long blocksAccepted;
+    private long tipTime;
+    private long templateSerial;
+
+    private DemoChain(Builder b) {
+        this.clock = b.clock;
+        this.bits = b.networkDifficulty.toTarget().toCompactBits();
+        this.blockInterval = b.blockInterval;
+        this.transactionsPerBlock = b.transactionsPerBlock;
+        this.random = new Random(b.seed);
+        byte[] genesis = new byte[32];
+        random.nextBytes(genesis);
+        this.tip = Sha256Hash.fromInternalBytes(genesis);
+        this.height = 0;
+        this.tipTime = clock.instant().getEpochSecond() - 600;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-chain");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A builder; every setting has a default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public void start(Consumer<BlockTemplate> templates) {
+        Objects.requireNonNull(templates, "templates");
+        thread.execute(() -> {
+            this.listener = templates;
+            publish();
+        });
+        if (blockInterval != null) {
+            long ms = blockInterval.toMillis();
+            thread.scheduleAtFixedRate(this::foundElsewhere, ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void stop() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Judges the block on the chain's thread; accepted (empty) when Bitcoin Core would take it as
+     * the new tip, otherwise Core's reason: {@code high-hash}, {@code bad-txnmrklroot},
+     * {@code bad-cb-height}, {@code bad-witness-merkle-match}, {@code bad-cb-amount}, … or
+     * {@code inconclusive} for a valid block on a tip that was already replaced.
+     */
+    @Override
+    public CompletionStage<Optional<String>> submit(FoundBlock block) {
+        CompletableFuture<Optional<String>> verdict = new CompletableFuture<>();
+        try {
+            thread.execute(() -> verdict.complete(judge(block)));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            verdict.complete(Optional.of("demo chain stopped"));
+        }
+        return verdict;
+    }
+
+    private Optional<String> judge(FoundBlock found) {
+        BlockTemplate template = found.job().template().orElse(null);
+        if (template == null) {
+            return Optional.of("bad-prevblk");
+        }
+        Optional<String> reason = BlockValidator.validate(found.block(), template, clock.instant().getEpochSecond());
+        if (reason.isPresent()) {
+            LOG.warn("demo chain rejected block {} from {}: {}", found.hash().toDisplayHex(), found.worker(), reason.get());
+            return reason;
+        }
+        if (!template.previousBlockHash().equals(tip)) {
+            return Optional.of("inconclusive");
+        }
+        BlockHeader header = BlockHeader.parse(java.util.Arrays.copyOf(found.block(), BlockHeader.LENGTH));
+        advance(found.hash(), header.time());
+        blocksAccepted++;
+        LOG.debug("demo chain: block {} at height {} by {}", found.hash().toDisplayHex(), height, found.worker());
+        publish();
+        return Optional.empty();
+    }
+
+    /** Another miner's block: the tip moves and every pool job goes stale. */
+    private void foundElsewhere() {
+        byte[] hash = new byte[32];
+        random.nextBytes(hash);
+        advance(Sha256Hash.fromInternalBytes(hash), Math.max(tipTime + 1, clock.instant().getEpochSecond()));
+        LOG.debug("demo chain: a block from elsewhere at height {}", height);
+        publish();
+    }
+
+    private void advance(Sha256Hash newTip, long time) {
+        tip = newTip;
+        height++;
+        tipTime = time;
+    }
+
+    private void publish() {
+        BlockTemplate t = template();
+        current = t;
+        if (listener != null) {
+            try {
+                listener.accept(t);
+            } catch (RuntimeException e) {
+                LOG.error("the pool refused the demo chain's template at height {}", t.height(), e);
+            }
+        }
+    }
+
+    private BlockTemplate template() {
+        long next = height + 1;
+        List<TemplateTransaction> txs = new ArrayList<>();
+        List<Sha256Hash> wtxids = new ArrayList<>();
+        long fees = 0;
+        for (int i = 0; i < transactionsPerBlock; i++) {
+            long fee = 500 + random.nextInt(5000);
+            TemplateTransaction tx = TemplateTransaction.of(syntheticTransaction(i % 3 != 0), fee);
+            txs.add(tx);
+            wtxids.add(tx.wtxid());
+            fees += fee;
+        }
+        long now = clock.instant().getEpochSecond();
+        return BlockTemplate.builder()
+                .version(0x20000000)
+                .previousBlockHash(tip)
+                .transactions(txs)
+                .coinbaseValue(subsidy(next) + fees)
+                .bits(bits)
+                .height(next)
+                .curTime(Math.max(now, tipTime + 1))
+                .minTime(tipTime + 1)
+                .witnessCommitment(WitnessCommitment.fromWtxids(wtxids))
+                .longPollId(tip.toDisplayHex() + (templateSerial++))
+                .build();
+    }
+
+    /** Bitcoin's schedule: 50 BTC halved every 210,000 blocks. */
+    static long subsidy(long height) {
+        long halvings = height / HALVING_INTERVAL;
+        return halvings >= 64 ? 0 : (50L * 100_000_000L) >> halvings;
+    }
+
+    /** A well-formed transaction spending a made-up output (scripts are not checked by anyone here). */
+    private byte[] syntheticTransaction(boolean segwit) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(200);
+        byte[] four = new byte[4];
+        LittleEndian.writeInt32(four, 0, 2);
+        out.writeBytes(four);
+        if (segwit) {
+            out.write(0x00);
+            out.write(0x01);
+        }
+        out.writeBytes(VarInt.encode(1));
+        byte[] prevout = new byte[36];
+        random.nextBytes(prevout);
+        out.writeBytes(prevout);
+        if (segwit) {
+            out.write(0x00);
+        } else {
+            out.write(0x01);
+            out.write(0x51); // OP_TRUE as the "signature"
+        }
+        out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xfd});
+        out.writeBytes(VarInt.encode(1));
+        byte[] value = new byte[8];
+        LittleEndian.write(10_000L + random.nextInt(1_000_000), value, 0, 8);
+        out.writeBytes(value);
+        byte[] script = new byte[22];
+        script[1] = 0x14;
+        random.nextBytes(four);
+        System.arraycopy(four, 0, script, 2, 4);
+        out.writeBytes(VarInt.encode(script.length));
+        out.writeBytes(script);
+        if (segwit) {
+            out.write(0x02);
+            byte[] signature = new byte[71];
+            random.nextBytes(signature);
+            out.writeBytes(VarInt.encode(signature.length));
+            out.writeBytes(signature);
+            byte[] key = new byte[33];
+            random.nextBytes(key);
+            key[0] = 0x02;
+            out.writeBytes(VarInt.encode(key.length));
+            out.writeBytes(key);
+        }
+        out.writeBytes(new byte[4]);
+        return out.toByteArray();
+    }
+
+    /** The template jobs are being made from, or null before {@link #start}. */
+    public BlockTemplate currentTemplate() {
+        return current;
+    }
+
+    /** The height of the tip. */
+    public long height() {
+        return height;
+    }
+
+    /** The tip's hash. */
+    public Sha256Hash tip() {
+        return tip;
+    }
+
+    /** Blocks from the pool this chain accepted. */
+    public long blocksAccepted() {
+        return blocksAccepted;
+    }
+
+    /** The network difficulty (fixed). */
+    public double networkDifficulty() {
+        return bits.difficulty();
+    }
+
+    /** Demo chain settings. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private Difficulty networkDifficulty = Difficulty.of("0.05");
+        private Duration blockInterval;
+        private int transactionsPerBlock = 3;
+        private long seed = System.nanoTime();
+
+        private Builder() {
+        }
+
+        /** Where time comes from (default: the system clock). */
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /**
+         * The fixed network difficulty (default 0.05: about 215 million hashes a block, some 20
+         * seconds for a two-core CPU miner). At most 1 (Bitcoin's minimum, minutes for a CPU).
+         */
+        public Builder networkDifficulty(Difficulty d) {
+            Objects.requireNonNull(d, "networkDifficulty");
+            if (d.toDouble() > 1.0 || d.toDouble() <= 0) {
+                throw new IllegalArgumentException("demo network difficulty " + d + " is outside (0, 1]");
+            }
+            this.networkDifficulty = d;
+            return this;
+        }
+
+        /** Blocks found "elsewhere" at this interval, moving the tip under the pool; null (default) for never. */
+        public Builder blockInterval(Duration interval) {
+            if (interval != null && interval.toMillis() < 100) {
+                throw new IllegalArgumentException("demo block interval " + interval + " is under 100 ms");
+            }
+            this.blockInterval = interval;
+            return this;
+        }
+
+        /** Synthetic transactions per template, 0..1000 (default 3: one legacy for two segwit). */
+        public Builder transactionsPerBlock(int n) {
+            if (n < 0 || n > 1000) {
+                throw new IllegalArgumentException("demo transactions per block " + n + " is outside 0..1000");
+            }
+            this.transactionsPerBlock = n;
+            return this;
+        }
+
+        /** Seed of the synthetic data (default: the time), for repeatable tests. */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** The chain (not started). */
+        public DemoChain build() {
+            return new DemoChain(this);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package org.stratum4j.examples.miner;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.bitcoin.Difficulty;
+import org.stratum4j.core.bitcoin.LittleEndian;
+import org.stratum4j.core.bitcoin.Sha256Hasher;
+import org.stratum4j.core.bitcoin.Target;
+import org.stratum4j.core.job.Job;
+import org.stratum4j.core.protocol.Notify;
+import org.stratum4j.core.protocol.Response;
+import org.stratum4j.transport.nio.ClientGroup;
+import org.stratum4j.transport.nio.ClientTls;
+import org.stratum4j.transport.nio.StratumClient;
+
+/**
+ * A CPU miner: one Stratum connection, N hashing threads. Each thread takes its own extranonce2
+ * range (its index in the first two bytes), hashes the 80-byte header with the nonce rolled in
+ * place, and submits every hash that meets the share target. A new job or difficulty restarts the
+ * threads on the new work at once. Slow next to any ASIC, and meant for demos and tests.
+ */
+public final class CpuMiner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CpuMiner.class);
+
+    /** The current work, replaced whole on every notify or difficulty change. */
+    private record Work(Job job, byte[] extranonce1, int extranonce2Size, Target target, long generation) {
+    }
+
+    private final InetSocketAddress pool;
+    private final ClientTls tls;
+    private final String user;
+    private final String password;
+    private final int threads;
+    private final LongAdder hashes = new LongAdder();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong generations = new AtomicLong();
+    private final List<Thread> workers = new ArrayList<>();
+    private final Object workChanged = new Object();
+    private ClientGroup group;
+    private StratumClient client;
+    private volatile Work work;
+    private volatile Difficulty difficulty = Difficulty.ONE;
+    private volatile Notify lastNotify;
+    private volatile StratumClient.Subscription subscription;
+    private volatile boolean running;
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
+
+    /**
+     * A miner for {@code pool} (over TLS when {@code tls} is not null) as {@code user}, hashing on
+     * {@code threads} threads (1..256).
+     */
+    public CpuMiner(InetSocketAddress pool, ClientTls tls, String user, String password, int threads) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.tls = tls;
+        this.user = Objects.requireNonNull(user, "user");
+        this.password = password == null ? "x" : password;
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("miner threads " + threads + " is outside 1..256");
+        }
+        this.threads = threads;
+    }
+
+    /**
+     * Connects, subscribes and authorizes, then starts hashing.
+     *
+     * @throws Exception when the pool cannot be reached or refuses the user (the message says why)
+     */
+    public void start() throws Exception {
+        group = ClientGroup.start(1);
+        client = group.connect(pool, tls, new StratumClient.Listener() {
+            @Override
+            public void onNotify(StratumClient c, Notify notify) {
+                lastNotify = notify;
+                newWork();
+            }
+
+            @Override
+            public void onSetDifficulty(StratumClient c, Difficulty d) {
+                difficulty = d;
+                newWork();
+            }
+
+            @Override
+            public void onClosed(StratumClient c, String reason) {
+                closed.complete(reason);
+                if (running) {
+                    LOG.warn("pool connection closed: {}", reason);
+                }
+            }
+        }).get(30, TimeUnit.SECONDS);
+        subscription = client.subscribe("stratum4j-cpuminer/0.1").get(30, TimeUnit.SECONDS);
+        newWork();
+        Response auth = client.authorize(user, password).get(30, TimeUnit.SECONDS);
+        if (!auth.isTrue()) {
+            close();
+            throw new IllegalStateException("the pool refused user " + user + ": "
+                    + (auth.error() == null ? "false" : auth.error().message()));
+        }
+        running = true;
+        for (int i = 0; i < threads; i++) {
+            int index = i;
+            Thread t = new Thread(() -> hashLoop(index), "cpuminer-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    private void newWork() {
+        Notify n = lastNotify;
+        StratumClient.Subscription sub = subscription;
+        if (n == null || sub == null) {
+            return;
+        }
+        byte[] en1 = sub.extranonce1();
+        Job job = Job.fromNotify(n, en1.length, sub.extranonce2Size(), Instant.now());
+        work = new Work(job, en1, sub.extranonce2Size(), difficulty.toTarget(), generations.incrementAndGet());
+        synchronized (workChanged) {
+            workChanged.notifyAll();
+        }
+    }
+
+    private void hashLoop(int index) {
+        Sha256Hasher hasher = new Sha256Hasher();
+        byte[] hash = new byte[32];
+        long counter = 0;
+        while (running) {
+            Work w = work;
+            if (w == null) {
+                synchronized (workChanged) {
+                    try {
+                        workChanged.wait(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            byte[] en2 = new byte[w.extranonce2Size()];
+            long range = counter++;
+            en2[0] = (byte) (index >> 8);
+            en2[1] = (byte) index;
+            for (int i = 2; i < en2.length; i++) {
+                en2[i] = (byte) (range >>> (8 * (i - 2)));
+            }
+            Job job = w.job();
+            byte[] header = job.header(w.extranonce1(), en2, job.version(), job.ntime(), 0).serialize();
+            long done = 0;
+            for (long nonce = 0; nonce <= 0xffffffffL && running; nonce++) {
+                LittleEndian.writeInt32(header, 76, (int) nonce);
+                hasher.sha256d(header, 0, 80, hash, 0);
+                if (w.target().isMetBy(hash, 0)) {
+                    submit(job, en2, (int) nonce);
+                }
+                if ((++done & 0xffff) == 0) {
+                    hashes.add(0x10000);
+                    if (work != w) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private void submit(Job job, byte[] en2, int nonce) {
+        client.submit(user, job.id(), en2, (int) job.ntime(), nonce).whenComplete((r, e) -> {
+            if (e == null && r.isTrue()) {
+                accepted.incrementAndGet();
+            } else {
+                rejected.incrementAndGet();
+                LOG.debug("share rejected: {}", e != null ? e.getMessage() : r.error());
+            }
+        });
+    }
+
+    /** Hashes done so far. */
+    public long hashes() {
+        return hashes.sum();
+    }
+
+    /** Shares the pool accepted. */
+    public long accepted() {
+        return accepted.get();
+    }
+
+    /** Shares the pool rejected (or that got no answer). */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** The current share difficulty. */
+    public Difficulty difficulty() {
+        return difficulty;
+    }
+
+    /** Completes with the reason when the pool connection ends. */
+    public CompletableFuture<String> closedFuture() {
+        return closed;
+    }
+
+    /** Stops hashing and disconnects. */
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : workers) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (group != null) {
+            group.close();
+        }
+    }
+}

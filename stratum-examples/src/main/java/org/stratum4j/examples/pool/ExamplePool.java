@@ -1,0 +1,205 @@
+package org.stratum4j.examples.pool;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.bitcoin.Address;
+import org.stratum4j.core.bitcoin.Network;
+import org.stratum4j.core.engine.Authorizer;
+import org.stratum4j.core.engine.BlockSubmitter;
+import org.stratum4j.core.engine.DifficultyPolicy;
+import org.stratum4j.core.engine.ExtranonceAllocator;
+import org.stratum4j.core.engine.Payouts;
+import org.stratum4j.core.engine.PoolEngine;
+import org.stratum4j.core.engine.TemplateSource;
+import org.stratum4j.core.engine.Vardiff;
+import org.stratum4j.core.job.CoinbaseOutput;
+import org.stratum4j.examples.bitcoind.BitcoindChain;
+import org.stratum4j.examples.bitcoind.BitcoindRpc;
+import org.stratum4j.examples.bitcoind.ChainInfo;
+import org.stratum4j.examples.bitcoind.RpcAuth;
+import org.stratum4j.examples.bitcoind.RpcException;
+import org.stratum4j.examples.demo.DemoChain;
+import org.stratum4j.transport.nio.Listener;
+import org.stratum4j.transport.nio.StratumServer;
+import org.stratum4j.transport.nio.TlsConfig;
+
+/**
+ * The example pool, wired from a {@link PoolConfig}: a chain (demo or Bitcoin Core) feeding the
+ * engine, the engine behind a {@link StratumServer}, and payouts by mode. {@link #start} either
+ * returns a running pool or fails with a {@link ConfigException} naming the problem, having
+ * released whatever it had started.
+ */
+public final class ExamplePool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExamplePool.class);
+    /** What the pool-wide job pays in solo mode, where miners only ever get their own jobs. */
+    private static final byte[] NOBODY = {0x6a};
+
+    private final PoolConfig config;
+    private final Network network;
+    private final PoolEngine engine;
+    private final StratumServer server;
+    private final TemplateSource chain;
+    private final DemoChain demo;
+
+    private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
+                        DemoChain demo) {
+        this.config = config;
+        this.network = network;
+        this.engine = engine;
+        this.server = server;
+        this.chain = chain;
+        this.demo = demo;
+    }
+
+    /**
+     * Starts everything.
+     *
+     * @throws ConfigException when a setting cannot be used (an address of the wrong network, a port in use, an
+     *     unreachable node, unreadable TLS files)
+     */
+    public static ExamplePool start(PoolConfig c) throws ConfigException {
+        Clock clock = Clock.systemUTC();
+        Network network;
+        TemplateSource chain;
+        BlockSubmitter submitter;
+        DemoChain demo = null;
+        if (c.chain == PoolConfig.Chain.DEMO) {
+            DemoChain.Builder b = DemoChain.builder().clock(clock).networkDifficulty(c.demoNetworkDifficulty);
+            if (c.demoBlockInterval != null) {
+                b.blockInterval(c.demoBlockInterval);
+            }
+            demo = b.build();
+            network = DemoChain.NETWORK;
+            chain = demo;
+            submitter = demo;
+        } else {
+            RpcAuth auth = c.rpcCookie != null ? RpcAuth.cookie(c.rpcCookie) : RpcAuth.password(c.rpcUser, c.rpcPassword);
+            BitcoindRpc rpc = BitcoindRpc.builder(c.rpcUrl, auth).build();
+            try {
+                ChainInfo info = rpc.getBlockchainInfo();
+                network = info.network();
+                if (info.initialBlockDownload()) {
+                    LOG.warn("Bitcoin Core is still syncing (height {}); templates may be refused until it is done", info.blocks());
+                }
+            } catch (RpcException e) {
+                throw new ConfigException("Bitcoin Core at " + c.rpcUrl + " cannot be used: " + e.getMessage());
+            }
+            BitcoindChain bitcoind = new BitcoindChain(rpc);
+            chain = bitcoind;
+            submitter = bitcoind;
+        }
+
+        Payouts payouts;
+        if (c.mode == PoolConfig.Mode.POOL) {
+            Address address;
+            try {
+                address = Address.parse(c.payoutAddress, network);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--payout-address " + c.payoutAddress + " is not a " + network.id() + " address: "
+                        + e.getMessage());
+            }
+            payouts = t -> List.of(CoinbaseOutput.to(address, t.coinbaseValue()));
+        } else {
+            payouts = t -> List.of(CoinbaseOutput.of(0, NOBODY));
+        }
+        DifficultyPolicy difficulty = c.vardiff
+                ? Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin).maximum(c.vardiffMax).build()
+                : DifficultyPolicy.fixed(c.vardiffMin, c.vardiffMax);
+        PoolEngine engine = PoolEngine.builder()
+                .clock(clock)
+                .payouts(payouts)
+                .payoutPerWorker(c.mode == PoolConfig.Mode.SOLO)
+                .authorizer(c.mode == PoolConfig.Mode.SOLO ? new SoloAuthorizer(network) : Authorizer.acceptWellFormed())
+                .blockSubmitter(submitter)
+                .difficultyPolicy(difficulty)
+                .initialDifficulty(c.difficulty)
+                .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
+                .build();
+
+        StratumServer.Builder sb = StratumServer.builder(engine);
+        InetAddress bind = c.bind;
+        for (PoolConfig.Port p : c.ports) {
+            sb.listen(listener(bind, p, c.proxyProtocol));
+        }
+        if (!c.tlsPorts.isEmpty()) {
+            TlsConfig tls;
+            try {
+                tls = TlsConfig.fromPem(c.tlsCert, c.tlsKey);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            for (PoolConfig.Port p : c.tlsPorts) {
+                sb.listen(listener(bind, p, c.proxyProtocol).withTls(tls));
+            }
+        }
+        StratumServer server = sb.build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        chain.start(t -> server.announce(engine.newTemplate(t)));
+        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo);
+        pool.banner();
+        return pool;
+    }
+
+    private static Listener listener(InetAddress bind, PoolConfig.Port p, boolean proxy) {
+        InetSocketAddress at = bind == null ? new InetSocketAddress(p.port()) : new InetSocketAddress(bind, p.port());
+        Listener l = Listener.on(at).withProxyProtocol(proxy);
+        return p.difficulty() == null ? l : l.withStartingDifficulty(p.difficulty());
+    }
+
+    private void banner() {
+        List<String> urls = new ArrayList<>();
+        List<InetSocketAddress> bound = server.boundAddresses();
+        for (int i = 0; i < bound.size(); i++) {
+            String scheme = i < config.ports.size() ? "stratum+tcp" : "stratum+ssl";
+            String host = bound.get(i).getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.get(i).getAddress().getHostAddress();
+            urls.add(scheme + "://" + host + ":" + bound.get(i).getPort());
+        }
+        LOG.info("stratum4j example pool: {} chain ({}), {} mode, starting difficulty {}, vardiff {}", config.chain.name().toLowerCase(),
+                network.id(), config.mode.name().toLowerCase(), config.difficulty, config.vardiff ? "on" : "off");
+        LOG.info("point miners at {}{}", String.join(" or ", urls), config.mode == PoolConfig.Mode.SOLO
+                ? " with your " + network.id() + " address as the user (address.worker)" : "");
+        if (demo != null) {
+            LOG.info("demo chain: network difficulty {}, blocks pay whoever finds them; a demo address to mine to: {}",
+                    String.format(java.util.Locale.ROOT, "%.4g", demo.networkDifficulty()), PoolMain.DEMO_ADDRESS);
+        }
+    }
+
+    /** The addresses the Stratum and TLS ports are bound to, in the order given. */
+    public List<InetSocketAddress> boundAddresses() {
+        return server.boundAddresses();
+    }
+
+    /** The engine (for statistics). */
+    public PoolEngine engine() {
+        return engine;
+    }
+
+    /** The server (for transport metrics). */
+    public StratumServer server() {
+        return server;
+    }
+
+    /** The demo chain, when that is the chain. */
+    public java.util.Optional<DemoChain> demoChain() {
+        return java.util.Optional.ofNullable(demo);
+    }
+
+    /** Stops the chain, then the server (flushing what miners are owed). */
+    @Override
+    public void close() {
+        chain.stop();
+        server.close();
+        LOG.info("stopped");
+    }
+}

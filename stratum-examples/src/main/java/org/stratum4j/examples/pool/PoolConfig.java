@@ -1,0 +1,436 @@
+package org.stratum4j.examples.pool;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.stratum4j.core.bitcoin.Difficulty;
+
+/**
+ * The example pool's settings, from command-line flags and an optional {@code --config} file of
+ * {@code name = value} lines (the same names without dashes; flags given on the command line win).
+ * Every value is checked as it is read; a mistake is a {@link ConfigException} whose message names
+ * the flag, the value, and what is allowed.
+ */
+public final class PoolConfig {
+
+    /** Where templates come from. */
+    public enum Chain {
+        /** The embedded demo chain. */
+        DEMO,
+        /** Bitcoin Core over JSON-RPC. */
+        BITCOIND
+    }
+
+    /** Who the coinbase pays. */
+    public enum Mode {
+        /** Each miner's own address, from its worker name. */
+        SOLO,
+        /** The pool's address; shares are accounted per worker (PPLNS). */
+        POOL
+    }
+
+    /** A Stratum port and its optional starting difficulty. */
+    public record Port(int port, Difficulty difficulty) {
+        @Override
+        public String toString() {
+            return difficulty == null ? String.valueOf(port) : port + ":" + difficulty;
+        }
+    }
+
+    /** One flag: its name, value placeholder (null for none), default shown in help, and help text. */
+    private record Option(String name, String value, String fallback, String help) {
+    }
+
+    private static final List<Option> OPTIONS = List.of(
+            new Option("bind", "ADDRESS", "0.0.0.0", "address the Stratum, TLS and stats ports listen on"),
+            new Option("port", "PORT[:DIFF],…", "3333", "Stratum port(s), repeatable or comma-separated, each with an optional starting difficulty"),
+            new Option("chain", "demo|bitcoind", "demo", "where templates come from: the embedded demo chain or Bitcoin Core"),
+            new Option("mode", "solo|pool", "solo", "solo: blocks pay the address in the worker name (address.worker); pool: blocks pay --payout-address"),
+            new Option("payout-address", "ADDRESS", "none", "the pool's address (required with --mode pool)"),
+            new Option("difficulty", "DIFF", "0.001 demo, 1024 bitcoind", "starting share difficulty"),
+            new Option("vardiff", "on|off", "on", "adjust each miner's difficulty to its hashrate"),
+            new Option("vardiff-seconds-per-share", "SECONDS", "3.33", "vardiff's target time between a miner's shares"),
+            new Option("vardiff-min", "DIFF", "0.00001 demo, 1 bitcoind", "lowest difficulty vardiff sets"),
+            new Option("vardiff-max", "DIFF", "1099511627776", "highest difficulty vardiff sets"),
+            new Option("rpc-url", "URL", "http://127.0.0.1:8332/", "Bitcoin Core's RPC endpoint"),
+            new Option("rpc-user", "USER", "none", "RPC user (with --rpc-password)"),
+            new Option("rpc-password", "PASSWORD", "none", "RPC password"),
+            new Option("rpc-cookie", "FILE", "none", "Bitcoin Core's .cookie file (instead of user and password)"),
+            new Option("share-log", "FILE", "none", "append every share as a JSON line, on disk before its 'true' is sent"),
+            new Option("stats-port", "PORT", "none", "HTTP port for /stats, /metrics (Prometheus) and /health"),
+            new Option("demo-network-difficulty", "DIFF", "0.05", "the demo chain's fixed network difficulty (at most 1)"),
+            new Option("demo-block-interval", "SECONDS", "never", "the demo chain also finds a block of its own this often"),
+            new Option("tls-port", "PORT[:DIFF],…", "none", "Stratum-over-TLS port(s) (stratum+ssl://), with --tls-cert and --tls-key"),
+            new Option("tls-cert", "FILE", "none", "PEM certificate chain for the TLS ports"),
+            new Option("tls-key", "FILE", "none", "PEM private key for the TLS ports (as openssl req -x509 -nodes writes it)"),
+            new Option("proxy-protocol", null, "off", "every connection on the Stratum and TLS ports starts with a PROXY v1 or v2 header"),
+            new Option("instance-id", "0..255", "0", "first byte of every extranonce1: distinct per pool instance behind one balancer"),
+            new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
+            new Option("help", null, "", "print this help and exit"));
+
+    InetAddress bind;
+    List<Port> ports = List.of(new Port(3333, null));
+    Chain chain = Chain.DEMO;
+    Mode mode = Mode.SOLO;
+    String payoutAddress;
+    Difficulty difficulty;
+    boolean vardiff = true;
+    double vardiffSecondsPerShare = 10.0 / 3;
+    Difficulty vardiffMin;
+    Difficulty vardiffMax = Difficulty.of(1L << 40);
+    URI rpcUrl = URI.create("http://127.0.0.1:8332/");
+    String rpcUser;
+    String rpcPassword;
+    Path rpcCookie;
+    Path shareLog;
+    Integer statsPort;
+    Difficulty demoNetworkDifficulty = Difficulty.of("0.05");
+    Duration demoBlockInterval;
+    List<Port> tlsPorts = List.of();
+    Path tlsCert;
+    Path tlsKey;
+    boolean proxyProtocol;
+    int instanceId;
+    boolean help;
+
+    private PoolConfig() {
+    }
+
+    /**
+     * Reads the flags (and the {@code --config} file they name).
+     *
+     * @throws ConfigException with one sentence naming what is wrong
+     */
+    public static PoolConfig parse(String... args) throws ConfigException {
+        Map<String, List<String>> cli = read(List.of(args), "");
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        if (cli.containsKey("config")) {
+            Path file = Path.of(single(cli, "config"));
+            all.putAll(readFile(file));
+        }
+        all.putAll(cli);
+        PoolConfig c = new PoolConfig();
+        c.apply(all);
+        return c;
+    }
+
+    private static Map<String, List<String>> read(List<String> args, String where) throws ConfigException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--")) {
+                throw new ConfigException("unexpected argument '" + a + "'" + where + "; options start with -- (see --help)");
+            }
+            String name = a.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Option o = option(name, where);
+            if (o.value() == null) {
+                if (value != null) {
+                    throw new ConfigException("--" + name + " takes no value" + where);
+                }
+                value = "true";
+            } else if (value == null) {
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    throw new ConfigException("--" + name + " needs a value: " + o.value() + where);
+                }
+                value = args.get(++i);
+            }
+            out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> readFile(Path file) throws ConfigException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        List<String> args = new ArrayList<>();
+        for (String raw : lines) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String name = (eq < 0 ? line : line.substring(0, eq)).strip();
+            args.add("--" + name);
+            if (eq >= 0) {
+                args.add(line.substring(eq + 1).strip());
+            }
+        }
+        Map<String, List<String>> out = read(args, " in " + file);
+        if (out.containsKey("config")) {
+            throw new ConfigException("config file " + file + " names another config file; nesting is not supported");
+        }
+        return out;
+    }
+
+    private static Option option(String name, String where) throws ConfigException {
+        for (Option o : OPTIONS) {
+            if (o.name().equals(name)) {
+                return o;
+            }
+        }
+        throw new ConfigException("unknown option --" + name + where + " (see --help)");
+    }
+
+    private static String single(Map<String, List<String>> m, String name) throws ConfigException {
+        List<String> v = m.get(name);
+        if (v.size() > 1) {
+            throw new ConfigException("--" + name + " is given " + v.size() + " times; it takes one value");
+        }
+        return v.get(0);
+    }
+
+    private void apply(Map<String, List<String>> m) throws ConfigException {
+        help = m.containsKey("help");
+        if (help) {
+            return;
+        }
+        bind = m.containsKey("bind") ? address(single(m, "bind")) : null;
+        if (m.containsKey("port")) {
+            ports = ports("port", m.get("port"));
+        }
+        if (m.containsKey("chain")) {
+            chain = choice("chain", single(m, "chain"), Chain.class);
+        }
+        if (m.containsKey("mode")) {
+            mode = choice("mode", single(m, "mode"), Mode.class);
+        }
+        payoutAddress = m.containsKey("payout-address") ? single(m, "payout-address") : null;
+        difficulty = m.containsKey("difficulty") ? difficulty("difficulty", single(m, "difficulty"))
+                : Difficulty.of(chain == Chain.DEMO ? "0.001" : "1024");
+        if (m.containsKey("vardiff")) {
+            String v = single(m, "vardiff").toLowerCase(Locale.ROOT);
+            if (!v.equals("on") && !v.equals("off")) {
+                throw new ConfigException("--vardiff " + v + ": use on or off");
+            }
+            vardiff = v.equals("on");
+        }
+        if (m.containsKey("vardiff-seconds-per-share")) {
+            vardiffSecondsPerShare = number("vardiff-seconds-per-share", single(m, "vardiff-seconds-per-share"), 0.1, 3600);
+        }
+        vardiffMin = m.containsKey("vardiff-min") ? difficulty("vardiff-min", single(m, "vardiff-min"))
+                : Difficulty.of(chain == Chain.DEMO ? "0.00001" : "1");
+        if (m.containsKey("vardiff-max")) {
+            vardiffMax = difficulty("vardiff-max", single(m, "vardiff-max"));
+        }
+        if (vardiffMin.compareTo(vardiffMax) > 0) {
+            throw new ConfigException("--vardiff-min " + vardiffMin + " is above --vardiff-max " + vardiffMax);
+        }
+        if (m.containsKey("rpc-url")) {
+            String u = single(m, "rpc-url");
+            try {
+                rpcUrl = URI.create(u);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--rpc-url " + u + " is not a URL: " + e.getMessage());
+            }
+            if (!"http".equals(rpcUrl.getScheme()) && !"https".equals(rpcUrl.getScheme()) || rpcUrl.getHost() == null) {
+                throw new ConfigException("--rpc-url " + u + " must be an http:// URL with a host, like http://127.0.0.1:8332/");
+            }
+        }
+        rpcUser = m.containsKey("rpc-user") ? single(m, "rpc-user") : null;
+        rpcPassword = m.containsKey("rpc-password") ? single(m, "rpc-password") : null;
+        rpcCookie = m.containsKey("rpc-cookie") ? Path.of(single(m, "rpc-cookie")) : null;
+        shareLog = m.containsKey("share-log") ? Path.of(single(m, "share-log")) : null;
+        statsPort = m.containsKey("stats-port") ? port("stats-port", single(m, "stats-port")) : null;
+        if (m.containsKey("demo-network-difficulty")) {
+            demoNetworkDifficulty = difficulty("demo-network-difficulty", single(m, "demo-network-difficulty"));
+            if (demoNetworkDifficulty.toDouble() > 1) {
+                throw new ConfigException("--demo-network-difficulty " + demoNetworkDifficulty + " is above 1, the most the demo chain allows");
+            }
+        }
+        if (m.containsKey("demo-block-interval")) {
+            double s = number("demo-block-interval", single(m, "demo-block-interval"), 0.1, 86_400);
+            demoBlockInterval = Duration.ofMillis((long) (s * 1000));
+        }
+        if (m.containsKey("tls-port")) {
+            tlsPorts = ports("tls-port", m.get("tls-port"));
+        }
+        tlsCert = m.containsKey("tls-cert") ? Path.of(single(m, "tls-cert")) : null;
+        tlsKey = m.containsKey("tls-key") ? Path.of(single(m, "tls-key")) : null;
+        proxyProtocol = m.containsKey("proxy-protocol");
+        if (m.containsKey("instance-id")) {
+            instanceId = (int) number("instance-id", single(m, "instance-id"), 0, 255);
+            if (instanceId != number("instance-id", single(m, "instance-id"), 0, 255)) {
+                throw new ConfigException("--instance-id must be a whole number 0..255");
+            }
+        }
+        checkTogether();
+    }
+
+    /** Rules that involve several settings. */
+    private void checkTogether() throws ConfigException {
+        if (mode == Mode.POOL && payoutAddress == null) {
+            throw new ConfigException("--mode pool needs --payout-address (the address blocks pay)");
+        }
+        if (mode == Mode.SOLO && payoutAddress != null) {
+            throw new ConfigException("--payout-address is for --mode pool; in solo mode each block pays the address in its worker name");
+        }
+        if (!tlsPorts.isEmpty() && (tlsCert == null || tlsKey == null)) {
+            throw new ConfigException("--tls-port needs --tls-cert and --tls-key (PEM files)");
+        }
+        if (tlsPorts.isEmpty() && (tlsCert != null || tlsKey != null)) {
+            throw new ConfigException("--tls-cert and --tls-key are used only with --tls-port");
+        }
+        if (chain == Chain.BITCOIND) {
+            if (rpcCookie != null && (rpcUser != null || rpcPassword != null)) {
+                throw new ConfigException("give either --rpc-cookie or --rpc-user with --rpc-password, not both");
+            }
+            if (rpcCookie == null && (rpcUser == null || rpcPassword == null)) {
+                throw new ConfigException("--chain bitcoind needs --rpc-cookie, or --rpc-user and --rpc-password");
+            }
+            if (demoBlockInterval != null) {
+                throw new ConfigException("--demo-block-interval is for --chain demo");
+            }
+        }
+        List<Integer> seen = new ArrayList<>();
+        for (Port p : concat(ports, tlsPorts)) {
+            if (p.port() != 0 && (seen.contains(p.port()) || (statsPort != null && statsPort == p.port()))) {
+                throw new ConfigException("port " + p.port() + " is given twice");
+            }
+            seen.add(p.port());
+        }
+    }
+
+    private static List<Port> concat(List<Port> a, List<Port> b) {
+        List<Port> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static List<Port> ports(String flag, List<String> values) throws ConfigException {
+        List<Port> out = new ArrayList<>();
+        for (String v : values) {
+            for (String item : v.split(",")) {
+                String s = item.strip();
+                int colon = s.indexOf(':');
+                int port = port(flag, colon < 0 ? s : s.substring(0, colon));
+                Difficulty d = null;
+                if (colon >= 0) {
+                    try {
+                        d = difficulty(flag, s.substring(colon + 1));
+                    } catch (ConfigException e) {
+                        throw new ConfigException("--" + flag + " " + s + ": a difficulty is a positive number like 1024 or 0.001");
+                    }
+                }
+                out.add(new Port(port, d));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static int port(String flag, String v) throws ConfigException {
+        try {
+            int p = Integer.parseInt(v.strip());
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new ConfigException("--" + flag + " " + v + ": a port is a number 1..65535 (0: any free port)");
+    }
+
+    private static Difficulty difficulty(String flag, String v) throws ConfigException {
+        try {
+            Difficulty d = Difficulty.of(v.strip());
+            if (d.toDouble() > 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through to the message
+        }
+        throw new ConfigException("--" + flag + " " + v + ": a difficulty is a positive number like 1024 or 0.001");
+    }
+
+    private static double number(String flag, String v, double min, double max) throws ConfigException {
+        try {
+            double d = Double.parseDouble(v.strip());
+            if (d >= min && d <= max) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new ConfigException("--" + flag + " " + v + ": expected a number " + fmt(min) + ".." + fmt(max));
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    private static <E extends Enum<E>> E choice(String flag, String v, Class<E> type) throws ConfigException {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v.strip())) {
+                return e;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            allowed.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new ConfigException("--" + flag + " " + v + ": use " + String.join(" or ", allowed));
+    }
+
+    private static InetAddress address(String v) throws ConfigException {
+        try {
+            return InetAddress.getByName(v.strip());
+        } catch (UnknownHostException e) {
+            throw new ConfigException("--bind " + v + " is not an address of this machine");
+        }
+    }
+
+    /** The help text: every flag with its default. */
+    public static String help() {
+        StringBuilder b = new StringBuilder("Usage: java -jar stratum-example-pool.jar [options]\n\n"
+                + "A Stratum V1 pool for Bitcoin miners (stratum4j). With no options it serves its embedded demo chain on port 3333.\n\n");
+        for (Option o : OPTIONS) {
+            String head = "  --" + o.name() + (o.value() == null ? "" : " " + o.value());
+            b.append(head);
+            b.append(" ".repeat(Math.max(2, 44 - head.length())));
+            b.append(o.help());
+            if (!o.fallback().isEmpty()) {
+                b.append(" (default: ").append(o.fallback()).append(')');
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Whether {@code --help} was asked for. */
+    public boolean helpRequested() {
+        return help;
+    }
+
+    /** The chain. */
+    public Chain chain() {
+        return chain;
+    }
+
+    /** The payout mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The Stratum ports. */
+    public List<Port> ports() {
+        return ports;
+    }
+}

@@ -1,0 +1,71 @@
+package org.stratum4j.examples.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.stratum4j.examples.miner.CpuMiner;
+
+/** The example pool on its demo chain with the CPU miner, in one process over loopback. */
+class ExamplePoolTest {
+
+    static void await(BooleanSupplier condition, long seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static ExamplePool pool(String... extra) throws ConfigException {
+        String[] base = {"--bind", "127.0.0.1", "--port", "0", "--demo-network-difficulty", "0.002", "--difficulty", "0.0005"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return ExamplePool.start(PoolConfig.parse(args));
+    }
+
+    @Test
+    void aSoloCpuMinerGetsSharesAcceptedAndFindsBlocksTheDemoChainAccepts() throws Exception {
+        try (ExamplePool pool = pool()) {
+            InetSocketAddress at = pool.boundAddresses().get(0);
+            try (CpuMiner miner = new CpuMiner(at, null, PoolMain.DEMO_ADDRESS + ".rig1", "x", 1)) {
+                miner.start();
+                var demo = pool.demoChain().orElseThrow();
+                await(() -> miner.accepted() >= 5 && demo.blocksAccepted() >= 1, 120,
+                        "5 accepted shares and a block; accepted " + miner.accepted() + ", blocks " + demo.blocksAccepted());
+                assertThat(pool.engine().stats().blocks()).isGreaterThanOrEqualTo(1);
+                assertThat(demo.height()).isGreaterThanOrEqualTo(1);
+                // Work in flight across a block change may come back stale; nothing else may be rejected.
+                assertThat(miner.rejected()).isLessThanOrEqualTo(pool.engine().stats().rejected(
+                        org.stratum4j.core.share.RejectReason.JOB_NOT_FOUND));
+            }
+        }
+    }
+
+    @Test
+    void soloRefusesAUserThatIsNotAnAddressOfTheChain() throws Exception {
+        try (ExamplePool pool = pool()) {
+            InetSocketAddress at = pool.boundAddresses().get(0);
+            CpuMiner stranger = new CpuMiner(at, null, "rig1", "x", 1);
+            assertThatThrownBy(stranger::start).hasMessageContaining("the pool refused user rig1")
+                    .hasMessageContaining("your regtest address");
+            CpuMiner mainnet = new CpuMiner(at, null, "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh.rig", "x", 1);
+            assertThatThrownBy(mainnet::start).hasMessageContaining("main address, but the pool runs on regtest");
+        }
+    }
+
+    @Test
+    void poolModePaysThePoolAddressWhateverTheWorkerName() throws Exception {
+        try (ExamplePool pool = pool("--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS)) {
+            try (CpuMiner miner = new CpuMiner(pool.boundAddresses().get(0), null, "alice.rig7", "x", 1)) {
+                miner.start();
+                await(() -> miner.accepted() >= 2, 60, "2 accepted shares");
+            }
+        }
+    }
+}

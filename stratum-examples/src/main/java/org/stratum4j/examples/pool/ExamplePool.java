@@ -24,7 +24,12 @@ import org.stratum4j.examples.bitcoind.BitcoindRpc;
 import org.stratum4j.examples.bitcoind.ChainInfo;
 import org.stratum4j.examples.bitcoind.RpcAuth;
 import org.stratum4j.examples.bitcoind.RpcException;
+import org.stratum4j.core.engine.ShareSink;
 import org.stratum4j.examples.demo.DemoChain;
+import org.stratum4j.examples.sharelog.ShareLog;
+import org.stratum4j.examples.stats.PoolStats;
+import org.stratum4j.examples.stats.PplnsWindow;
+import org.stratum4j.examples.stats.StatsServer;
 import org.stratum4j.transport.nio.Listener;
 import org.stratum4j.transport.nio.StratumServer;
 import org.stratum4j.transport.nio.TlsConfig;
@@ -47,15 +52,21 @@ public final class ExamplePool implements AutoCloseable {
     private final StratumServer server;
     private final TemplateSource chain;
     private final DemoChain demo;
+    private final PoolStats stats;
+    private final ShareLog shareLog;
+    private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
-                        DemoChain demo) {
+                        DemoChain demo, PoolStats stats, ShareLog shareLog, StatsServer statsServer) {
         this.config = config;
         this.network = network;
         this.engine = engine;
         this.server = server;
         this.chain = chain;
         this.demo = demo;
+        this.stats = stats;
+        this.shareLog = shareLog;
+        this.statsServer = statsServer;
     }
 
     /**
@@ -96,6 +107,16 @@ public final class ExamplePool implements AutoCloseable {
             submitter = bitcoind;
         }
 
+        try {
+            return wire(c, clock, network, chain, submitter, demo);
+        } catch (ConfigException | RuntimeException e) {
+            chain.stop();
+            throw e;
+        }
+    }
+
+    private static ExamplePool wire(PoolConfig c, Clock clock, Network network, TemplateSource chain, BlockSubmitter submitter,
+                                    DemoChain demo) throws ConfigException {
         Payouts payouts;
         if (c.mode == PoolConfig.Mode.POOL) {
             Address address;
@@ -109,6 +130,17 @@ public final class ExamplePool implements AutoCloseable {
         } else {
             payouts = t -> List.of(CoinbaseOutput.of(0, NOBODY));
         }
+        ShareLog shareLog = null;
+        if (c.shareLog != null) {
+            try {
+                shareLog = ShareLog.open(c.shareLog, 100_000);
+            } catch (IOException e) {
+                throw new ConfigException("cannot open the share log " + c.shareLog + ": " + e.getMessage());
+            }
+        }
+        // Pool mode accounts shares over a window of twice the network difficulty (resized with every template).
+        PoolStats stats = new PoolStats(clock, shareLog == null ? ShareSink.discard() : shareLog,
+                c.mode == PoolConfig.Mode.POOL ? new PplnsWindow(1) : null);
         DifficultyPolicy difficulty = c.vardiff
                 ? Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin).maximum(c.vardiffMax).build()
                 : DifficultyPolicy.fixed(c.vardiffMin, c.vardiffMax);
@@ -121,6 +153,7 @@ public final class ExamplePool implements AutoCloseable {
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
                 .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
+                .shareSink(stats)
                 .build();
 
         StratumServer.Builder sb = StratumServer.builder(engine);
@@ -143,12 +176,35 @@ public final class ExamplePool implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
+            closeQuietly(shareLog);
             throw new ConfigException(e.getMessage());
         }
-        chain.start(t -> server.announce(engine.newTemplate(t)));
-        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo);
+        StatsServer statsServer = null;
+        if (c.statsPort != null) {
+            InetSocketAddress at = bind == null ? new InetSocketAddress(c.statsPort) : new InetSocketAddress(bind, c.statsPort);
+            try {
+                statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT));
+            } catch (IOException e) {
+                server.close();
+                closeQuietly(shareLog);
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        chain.start(t -> {
+            if (stats.pplns() != null) {
+                stats.pplns().resize(2 * t.bits().difficulty());
+            }
+            server.announce(engine.newTemplate(t));
+        });
+        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, shareLog, statsServer);
         pool.banner();
         return pool;
+    }
+
+    private static void closeQuietly(ShareLog log) {
+        if (log != null) {
+            log.close();
+        }
     }
 
     private static Listener listener(InetAddress bind, PoolConfig.Port p, boolean proxy) {
@@ -169,6 +225,13 @@ public final class ExamplePool implements AutoCloseable {
                 network.id(), config.mode.name().toLowerCase(), config.difficulty, config.vardiff ? "on" : "off");
         LOG.info("point miners at {}{}", String.join(" or ", urls), config.mode == PoolConfig.Mode.SOLO
                 ? " with your " + network.id() + " address as the user (address.worker)" : "");
+        if (statsServer != null) {
+            LOG.info("stats on http://{}:{}/stats (also /metrics, /health)", statsServer.address().getAddress().isAnyLocalAddress()
+                    ? "127.0.0.1" : statsServer.address().getAddress().getHostAddress(), statsServer.address().getPort());
+        }
+        if (shareLog != null) {
+            LOG.info("accepted shares are logged to {} before miners hear 'true'", config.shareLog);
+        }
         if (demo != null) {
             LOG.info("demo chain: network difficulty {}, blocks pay whoever finds them; a demo address to mine to: {}",
                     String.format(java.util.Locale.ROOT, "%.4g", demo.networkDifficulty()), PoolMain.DEMO_ADDRESS);
@@ -195,11 +258,25 @@ public final class ExamplePool implements AutoCloseable {
         return java.util.Optional.ofNullable(demo);
     }
 
-    /** Stops the chain, then the server (flushing what miners are owed). */
+    /** The share statistics. */
+    public PoolStats stats() {
+        return stats;
+    }
+
+    /** The stats endpoint's address, when one was asked for. */
+    public java.util.Optional<InetSocketAddress> statsAddress() {
+        return java.util.Optional.ofNullable(statsServer).map(StatsServer::address);
+    }
+
+    /** Stops the chain, then the server (flushing what miners are owed), the stats endpoint and the share log. */
     @Override
     public void close() {
         chain.stop();
         server.close();
+        if (statsServer != null) {
+            statsServer.close();
+        }
+        closeQuietly(shareLog);
         LOG.info("stopped");
     }
 }

@@ -59,13 +59,43 @@ class ExamplePoolTest {
         }
     }
 
+    static String get(java.net.URI uri, int[] status) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        status[0] = response.statusCode();
+        return response.body();
+    }
+
     @Test
-    void poolModePaysThePoolAddressWhateverTheWorkerName() throws Exception {
-        try (ExamplePool pool = pool("--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS)) {
+    void poolModeAccountsSharesLogsThemDurablyAndShowsStats(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("shares.jsonl");
+        try (ExamplePool pool = pool("--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS, "--share-log", log.toString(),
+                "--stats-port", "0")) {
+            long acknowledged;
             try (CpuMiner miner = new CpuMiner(pool.boundAddresses().get(0), null, "alice.rig7", "x", 1)) {
                 miner.start();
-                await(() -> miner.accepted() >= 2, 60, "2 accepted shares");
+                await(() -> miner.accepted() >= 3, 60, "3 accepted shares");
+                acknowledged = miner.accepted();
             }
+            // Every share the miner heard 'true' for is in the log already.
+            java.util.List<org.stratum4j.examples.sharelog.LoggedShare> logged = new java.util.ArrayList<>();
+            assertThat(org.stratum4j.examples.sharelog.ShareLog.read(log, logged::add)).isZero();
+            assertThat((long) logged.size()).isGreaterThanOrEqualTo(acknowledged);
+            assertThat(logged).allSatisfy(s -> assertThat(s.worker()).isEqualTo("alice.rig7"));
+
+            InetSocketAddress stats = pool.statsAddress().orElseThrow();
+            String base = "http://127.0.0.1:" + stats.getPort();
+            int[] status = new int[1];
+            String json = get(java.net.URI.create(base + "/stats"), status);
+            assertThat(status[0]).isEqualTo(200);
+            assertThat(json).contains("\"mode\" : \"pool\"").contains("\"name\" : \"alice.rig7\"")
+                    .contains("\"next_block_split\" : {\n      \"alice.rig7\" : 1.0");
+            String metrics = get(java.net.URI.create(base + "/metrics"), status);
+            assertThat(metrics).contains("# TYPE stratum_shares_accepted_total counter")
+                    .containsPattern("stratum_shares_accepted_total [1-9]");
+            assertThat(get(java.net.URI.create(base + "/health"), status)).isEqualTo("ok\n");
+            assertThat(status[0]).isEqualTo(200);
+            assertThat(pool.stats().hashrate()).isPositive();
         }
     }
 }

@@ -1,0 +1,263 @@
+package org.stratum4j.examples.sharelog;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.engine.ShareEvent;
+import org.stratum4j.core.engine.ShareSink;
+
+/**
+ * An append-only file of accepted shares, one JSON object per line, and a durable
+ * {@link ShareSink}: a share's stage completes only after its line is written and forced to disk,
+ * so the engine sends the miner's {@code true} only for shares that survive a crash.
+ *
+ * <p>The event loops never touch the disk: they encode the line and queue it (a full queue fails
+ * the share, which the miner then hears as an error rather than a lie). One writer thread takes
+ * everything queued, writes it in one call and forces it once (grouped fsync), then completes the
+ * whole group. A crash can leave a torn last line; {@link #read} skips it, and reopening starts the
+ * next line on a fresh line. Rejected shares are counted by the engine, not logged.
+ */
+public final class ShareLog implements ShareSink, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShareLog.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private record Pending(byte[] line, CompletableFuture<Void> stored) {
+    }
+
+    private final Path path;
+    private final FileChannel channel;
+    private final BlockingQueue<Pending> queue;
+    private final Thread writer;
+    private volatile boolean running = true;
+    private volatile long written;
+
+    private ShareLog(Path path, FileChannel channel, int capacity) {
+        this.path = path;
+        this.channel = channel;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.writer = new Thread(this::writeLoop, "share-log");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /**
+     * Opens (or creates) the log at {@code path} for appending; up to {@code capacity} shares may
+     * wait for the disk at once.
+     *
+     * @throws IOException when the file cannot be opened for writing
+     */
+    public static ShareLog open(Path path, int capacity) throws IOException {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("share log capacity " + capacity + " must be at least 1");
+        }
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        long size = ch.size();
+        if (size > 0) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            if (last.get(0) != '\n') {
+                // A crash tore the last line: end it, so it stays one skippable line and the next share starts clean.
+                ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+                ch.force(false);
+                size++;
+            }
+        }
+        ch.position(size);
+        return new ShareLog(path, ch, capacity);
+    }
+
+    @Override
+    public boolean isDurable() {
+        return true;
+    }
+
+    @Override
+    public CompletionStage<Void> record(ShareEvent e) {
+        if (!e.accepted()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        if (!running) {
+            stored.completeExceptionally(new IOException("share log " + path + " is closed"));
+            return stored;
+        }
+        if (!queue.offer(new Pending(encode(e), stored))) {
+            stored.completeExceptionally(new IOException("share log " + path + " is " + queue.size() + " shares behind the disk"));
+        }
+        return stored;
+    }
+
+    static byte[] encode(ShareEvent e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
+        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("time", e.time().toString());
+            g.writeStringField("worker", e.worker());
+            g.writeStringField("job", e.jobId());
+            g.writeStringField("extranonce1", e.extranonce1());
+            g.writeStringField("extranonce2", e.extranonce2());
+            g.writeStringField("ntime", String.format("%08x", e.ntime()));
+            g.writeStringField("nonce", String.format("%08x", e.nonce()));
+            g.writeStringField("version", String.format("%08x", e.version()));
+            g.writeStringField("difficulty", e.difficulty().toString());
+            g.writeStringField("hash", e.hash() == null ? null : e.hash().toDisplayHex());
+            g.writeBooleanField("block", e.block());
+            g.writeEndObject();
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+        out.write('\n');
+        return out.toByteArray();
+    }
+
+    private void writeLoop() {
+        List<Pending> group = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group);
+                writeGroup(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void writeGroup(List<Pending> group) {
+        int bytes = 0;
+        for (Pending p : group) {
+            bytes += p.line().length;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(bytes);
+        for (Pending p : group) {
+            buf.put(p.line());
+        }
+        buf.flip();
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(false);
+            written += group.size();
+            for (Pending p : group) {
+                p.stored().complete(null);
+            }
+        } catch (IOException e) {
+            LOG.error("share log {}: {} shares could not be stored: {}", path, group.size(), e.toString());
+            for (Pending p : group) {
+                p.stored().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Shares written and forced so far. */
+    public long written() {
+        return written;
+    }
+
+    /** Stores what is queued, then closes the file. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending p;
+        while ((p = queue.poll()) != null) {
+            p.stored().completeExceptionally(new IOException("share log " + path + " closed"));
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.warn("share log {}: close failed: {}", path, e.toString());
+        }
+    }
+
+    /**
+     * Reads every complete share in the log at {@code path}, in order; lines that are not whole
+     * JSON objects (a torn last line after a crash) are skipped.
+     *
+     * @return the number of lines skipped
+     * @throws IOException when the file cannot be read
+     */
+    public static int read(Path path, Consumer<LoggedShare> consumer) throws IOException {
+        int skipped = 0;
+        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            LoggedShare s = parse(line);
+            if (s == null) {
+                skipped++;
+            } else {
+                consumer.accept(s);
+            }
+        }
+        return skipped;
+    }
+
+    private static LoggedShare parse(String line) {
+        Map<String, String> f = new HashMap<>();
+        boolean block = false;
+        try (JsonParser p = JSON.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (name.equals("block")) {
+                    block = v == JsonToken.VALUE_TRUE;
+                } else if (v == JsonToken.VALUE_STRING) {
+                    f.put(name, p.getText());
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        if (!f.containsKey("time") || !f.containsKey("hash") || !f.containsKey("nonce")) {
+            return null;
+        }
+        return new LoggedShare(f.get("time"), f.get("worker"), f.get("job"), f.get("extranonce1"), f.get("extranonce2"),
+                f.get("ntime"), f.get("nonce"), f.get("version"), f.get("difficulty"), f.get("hash"), block);
+    }
+}

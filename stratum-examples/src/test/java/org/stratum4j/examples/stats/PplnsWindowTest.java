@@ -1,0 +1,38 @@
+package org.stratum4j.examples.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class PplnsWindowTest {
+
+    @Test
+    void theWindowKeepsTheLatestSharesUpToItsSizeAndSplitsByDifficulty() {
+        PplnsWindow w = new PplnsWindow(10);
+        assertThat(w.split()).isEmpty();
+        w.add("alice", 4);
+        w.add("bob", 4);
+        assertThat(w.split()).containsEntry("alice", 0.5).containsEntry("bob", 0.5);
+        w.add("alice", 4); // 12 > 10: alice's first share falls out
+        assertThat(w.total()).isEqualTo(8);
+        assertThat(w.split()).containsEntry("alice", 0.5).containsEntry("bob", 0.5);
+        w.add("carol", 2);
+        assertThat(w.split().get("carol")).isCloseTo(0.2, within(1e-12));
+        w.resize(6); // bob's share is now the oldest to go
+        assertThat(w.split()).containsOnlyKeys("alice", "carol");
+        assertThat(w.split().get("alice")).isCloseTo(4.0 / 6, within(1e-12));
+        assertThat(w.split().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-12));
+    }
+
+    @Test
+    void aShareLargerThanTheWindowStillCounts() {
+        PplnsWindow w = new PplnsWindow(1);
+        w.add("whale", 50);
+        assertThat(w.split()).containsEntry("whale", 1.0);
+        w.add("minnow", 0.5);
+        assertThat(w.split()).containsOnlyKeys("minnow");
+        assertThatThrownBy(() -> w.resize(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

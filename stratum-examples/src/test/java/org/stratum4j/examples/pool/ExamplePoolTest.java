@@ -48,6 +48,20 @@ class ExamplePoolTest {
     }
 
     @Test
+    void aMinerMinesOverTheTlsPort() throws Exception {
+        java.nio.file.Path cert = java.nio.file.Path.of(ExamplePoolTest.class.getResource("/tls/pool-cert.pem").toURI());
+        java.nio.file.Path key = java.nio.file.Path.of(ExamplePoolTest.class.getResource("/tls/pool-key.pem").toURI());
+        try (ExamplePool pool = pool("--tls-port", "0", "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+            InetSocketAddress tls = pool.boundAddresses().get(1);
+            try (CpuMiner miner = new CpuMiner(tls, org.stratum4j.transport.nio.ClientTls.trusting(cert), PoolMain.DEMO_ADDRESS, "x", 1)) {
+                miner.start();
+                await(() -> miner.accepted() >= 2, 60, "2 accepted shares over TLS");
+            }
+            assertThat(pool.server().metrics().closesByReason()).doesNotContainKeys("TLS handshake failed", "TLS error");
+        }
+    }
+
+    @Test
     void soloRefusesAUserThatIsNotAnAddressOfTheChain() throws Exception {
         try (ExamplePool pool = pool()) {
             InetSocketAddress at = pool.boundAddresses().get(0);

@@ -20,8 +20,8 @@ import org.stratum4j.core.job.BlockTemplate;
  *
  * <ul>
  *   <li>Templates: a long poll on the last template's {@code longpollid}, which returns on a new
- *       tip or, about once a minute, on new transactions; when it times out the template is simply
- *       fetched again.</li>
+ *       tip or, about once a minute, on new transactions; when it outlasts the RPC client's long-poll
+ *       timeout the template is fetched again, so that timeout is also the refresh period.</li>
  *   <li>Blocks go to {@code submitblock} at once, on their own thread, and the node's verdict is
  *       logged. An accepted block is followed by a fresh template right away, so miners move to the
  *       new tip without waiting for the long poll.</li>

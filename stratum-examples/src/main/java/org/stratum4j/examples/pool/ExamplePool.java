@@ -92,7 +92,9 @@ public final class ExamplePool implements AutoCloseable {
             submitter = demo;
         } else {
             RpcAuth auth = c.rpcCookie != null ? RpcAuth.cookie(c.rpcCookie) : RpcAuth.password(c.rpcUser, c.rpcPassword);
-            BitcoindRpc rpc = BitcoindRpc.builder(c.rpcUrl, auth).build();
+            // A long poll that outlasts 30 s is given up and the template fetched anew: new transactions reach
+            // miners at least that often even where the long poll is not honoured.
+            BitcoindRpc rpc = BitcoindRpc.builder(c.rpcUrl, auth).longPollTimeout(java.time.Duration.ofSeconds(30)).build();
             try {
                 ChainInfo info = rpc.getBlockchainInfo();
                 network = info.network();

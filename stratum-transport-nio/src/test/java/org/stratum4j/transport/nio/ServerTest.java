@@ -262,6 +262,7 @@ class ServerTest {
     void twoThousandConnectionsEachGetADistinctExtranonceAndTheJob() throws Exception {
         Announcement a = engine.newTemplate(template(1));
         server.announce(a);
+        java.util.concurrent.atomic.AtomicReference<Job> latest = new java.util.concurrent.atomic.AtomicReference<>(a.job());
         List<LineClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 2000; i++) {
@@ -270,26 +271,46 @@ class ServerTest {
             for (LineClient c : clients) {
                 c.sendLine("{\"id\":1,\"method\":\"mining.subscribe\",\"params\":[]}");
             }
-            Set<String> en1s = new HashSet<>();
+            List<byte[]> en1s = new ArrayList<>();
+            Set<String> distinct = new HashSet<>();
             for (LineClient c : clients) {
                 Response r = c.response();
-                en1s.add(r.result().toString());
+                String en1 = r.result().toString().replaceAll(".*Str\\[value=([0-9a-f]{8})\\].*", "$1");
+                en1s.add(Hex.decode(en1));
+                distinct.add(en1);
                 assertThat(c.next(Notify.class).jobId()).isEqualTo(a.job().id());
             }
-            assertThat(en1s).hasSize(2000);
+            assertThat(distinct).hasSize(2000);
             assertThat(server.metrics().openConnections()).isEqualTo(2000);
-            // Shares from every tenth connection are all accepted.
+            // Every tenth connection authorizes and mines: all its shares are accepted, first all sent, then all read.
+            byte[] en2 = new byte[8];
             for (int i = 0; i < clients.size(); i += 10) {
                 LineClient c = clients.get(i);
                 c.sendLine("{\"id\":2,\"method\":\"mining.authorize\",\"params\":[\"w1\",\"x\"]}");
-                assertThat(c.response().isTrue()).isTrue();
+                c.sendLine(submit(a.job(), Hex.encode(en2), nonce(a.job(), en1s.get(i), en2, true)));
             }
-            server.announce(engine.newTemplate(template(2)));
+            for (int i = 0; i < clients.size(); i += 10) {
+                LineClient c = clients.get(i);
+                assertThat(c.response().isTrue()).as("authorize on connection %d", i).isTrue();
+                assertThat(c.response().isTrue()).as("share on connection %d", i).isTrue();
+            }
+            Announcement b = engine.newTemplate(template(2));
+            latest.set(b.job());
+            server.announce(b);
             for (int i = 0; i < clients.size(); i += 10) {
                 LineClient c = clients.get(i);
                 Notify n = c.next(Notify.class);
                 assertThat(n.cleanJobs()).isTrue();
+                assertThat(n.jobId()).isEqualTo(b.job().id());
+                c.sendLine(submit(b.job(), Hex.encode(en2), nonce(b.job(), en1s.get(i), en2, true)));
+                c.sendLine(submit(a.job(), Hex.encode(en2), nonce(a.job(), en1s.get(i), en2, true)));
             }
+            for (int i = 0; i < clients.size(); i += 10) {
+                LineClient c = clients.get(i);
+                assertThat(c.response().isTrue()).as("share on the new tip, connection %d", i).isTrue();
+                assertThat(c.response().error().code()).as("share on the old tip, connection %d", i).isEqualTo(21);
+            }
+            assertThat(server.metrics().openConnections()).isEqualTo(2000);
         } finally {
             for (LineClient c : clients) {
                 c.close();
@@ -301,6 +322,13 @@ class ServerTest {
         }
         assertThat(server.metrics().openConnections()).isZero();
         assertThat(engine.stats().sessions()).isZero();
+        // Healthy afterwards: a newcomer is served and mines.
+        try (LineClient c = new LineClient(address)) {
+            byte[] en1 = ready(c);
+            Job job = latest.get();
+            c.sendLine(submit(job, Hex.encode(new byte[8]), nonce(job, en1, new byte[8], true)));
+            assertThat(c.response().isTrue()).isTrue();
+        }
     }
 
     @Test

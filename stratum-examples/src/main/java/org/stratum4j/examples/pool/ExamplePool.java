@@ -158,7 +158,11 @@ public final class ExamplePool implements AutoCloseable {
                 .shareSink(stats)
                 .build();
 
-        StratumServer.Builder sb = StratumServer.builder(engine);
+        StratumServer.Builder sb = StratumServer.builder(engine).maxConnections(c.maxConnections)
+                .maxConnectionsPerAddress(c.maxConnectionsPerAddress);
+        if (c.eventLoops != null) {
+            sb.eventLoops(c.eventLoops);
+        }
         InetAddress bind = c.bind;
         for (PoolConfig.Port p : c.ports) {
             sb.listen(listener(bind, p, c.proxyProtocol));

@@ -73,6 +73,9 @@ public final class PoolConfig {
             new Option("tls-cert", "FILE", "none", "PEM certificate chain for the TLS ports"),
             new Option("tls-key", "FILE", "none", "PEM private key for the TLS ports (as openssl req -x509 -nodes writes it)"),
             new Option("proxy-protocol", null, "off", "every connection on the Stratum and TLS ports starts with a PROXY v1 or v2 header"),
+            new Option("max-connections", "N", "100000", "most miner connections at once; more are refused at accept"),
+            new Option("max-connections-per-address", "N", "1000", "most connections from one address (raise it for farms behind NAT)"),
+            new Option("event-loops", "N", "the number of cores", "threads that serve miner connections"),
             new Option("instance-id", "0..255", "0", "first byte of every extranonce1: distinct per pool instance behind one balancer"),
             new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
             new Option("help", null, "", "print this help and exit"));
@@ -100,6 +103,9 @@ public final class PoolConfig {
     Path tlsKey;
     boolean proxyProtocol;
     int instanceId;
+    int maxConnections = 100_000;
+    int maxConnectionsPerAddress = 1000;
+    Integer eventLoops;
     boolean help;
 
     private PoolConfig() {
@@ -267,12 +273,30 @@ public final class PoolConfig {
         tlsKey = m.containsKey("tls-key") ? Path.of(single(m, "tls-key")) : null;
         proxyProtocol = m.containsKey("proxy-protocol");
         if (m.containsKey("instance-id")) {
-            instanceId = (int) number("instance-id", single(m, "instance-id"), 0, 255);
-            if (instanceId != number("instance-id", single(m, "instance-id"), 0, 255)) {
-                throw new ConfigException("--instance-id must be a whole number 0..255");
-            }
+            instanceId = whole("instance-id", single(m, "instance-id"), 0, 255);
+        }
+        if (m.containsKey("max-connections")) {
+            maxConnections = whole("max-connections", single(m, "max-connections"), 1, 10_000_000);
+        }
+        if (m.containsKey("max-connections-per-address")) {
+            maxConnectionsPerAddress = whole("max-connections-per-address", single(m, "max-connections-per-address"), 1, 10_000_000);
+        }
+        if (m.containsKey("event-loops")) {
+            eventLoops = whole("event-loops", single(m, "event-loops"), 1, 256);
         }
         checkTogether();
+    }
+
+    private static int whole(String flag, String v, int min, int max) throws ConfigException {
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new ConfigException("--" + flag + " " + v + ": expected a whole number " + min + ".." + max);
     }
 
     /** Rules that involve several settings. */

@@ -23,8 +23,8 @@ import org.stratum4j.transport.nio.TransportMetrics;
 /**
  * The operator's HTTP endpoint (JDK {@code HttpServer}, one thread): {@code /stats} (JSON:
  * hashrate, workers, shares by result and reason, blocks, height, connections, the PPLNS split in
- * pool mode), {@code /metrics} (Prometheus text format) and {@code /health} (200 once the pool has
- * a job to hand out, 503 before).
+ * pool mode, the process's resident memory, heap and threads), {@code /metrics} (Prometheus text
+ * format) and {@code /health} (200 once the pool has a job to hand out, 503 before).
  */
 public final class StatsServer implements AutoCloseable {
 
@@ -150,6 +150,16 @@ public final class StatsServer implements AutoCloseable {
                 g.writeEndObject();
                 g.writeEndObject();
             }
+            ProcessFigures pf = ProcessFigures.now();
+            g.writeObjectFieldStart("process");
+            g.writeNumberField("pid", pf.pid());
+            if (pf.residentBytes() >= 0) {
+                g.writeNumberField("rss_bytes", pf.residentBytes());
+            }
+            g.writeNumberField("heap_used_bytes", pf.heapUsedBytes());
+            g.writeNumberField("heap_committed_bytes", pf.heapCommittedBytes());
+            g.writeNumberField("threads", pf.threads());
+            g.writeEndObject();
             g.writeObjectFieldStart("closes");
             for (Map.Entry<String, Long> c : transport.closesByReason().entrySet()) {
                 g.writeNumberField(c.getKey(), c.getValue());
@@ -176,6 +186,12 @@ public final class StatsServer implements AutoCloseable {
         metric(b, "stratum_blocks_found_total", "counter", "Blocks found (submitted to the chain).", e.blocks());
         metric(b, "stratum_received_bytes_total", "counter", "Bytes received from miners.", transport.bytesIn());
         metric(b, "stratum_sent_bytes_total", "counter", "Bytes sent to miners.", transport.bytesOut());
+        ProcessFigures pf = ProcessFigures.now();
+        if (pf.residentBytes() >= 0) {
+            metric(b, "process_resident_memory_bytes", "gauge", "Resident memory of the pool process.", pf.residentBytes());
+        }
+        metric(b, "jvm_heap_used_bytes", "gauge", "Java heap in use (live and not yet collected).", pf.heapUsedBytes());
+        metric(b, "jvm_threads", "gauge", "Live threads of the pool process.", pf.threads());
         b.append("# HELP stratum_connection_closes_total Closed connections by reason.\n# TYPE stratum_connection_closes_total counter\n");
         for (Map.Entry<String, Long> c : transport.closesByReason().entrySet()) {
             b.append("stratum_connection_closes_total{reason=\"").append(c.getKey().replace("\\", "\\\\").replace("\"", "\\\""))

@@ -32,6 +32,18 @@ class PoolConfigTest {
         assertThat(c.vardiff).isFalse();
     }
 
+    @Test
+    void connectionLimitsAndLoopsAreSettings() throws ConfigException {
+        PoolConfig defaults = PoolConfig.parse();
+        assertThat(defaults.maxConnections).isEqualTo(100_000);
+        assertThat(defaults.maxConnectionsPerAddress).isEqualTo(1000);
+        assertThat(defaults.eventLoops).isNull();
+        PoolConfig c = PoolConfig.parse("--max-connections", "20000", "--max-connections-per-address", "20000", "--event-loops", "3");
+        assertThat(c.maxConnections).isEqualTo(20_000);
+        assertThat(c.maxConnectionsPerAddress).isEqualTo(20_000);
+        assertThat(c.eventLoops).isEqualTo(3);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--frob                                  | unknown option --frob (see --help)",
@@ -47,7 +59,11 @@ class PoolConfigTest {
         "--chain bitcoind                        | --chain bitcoind needs --rpc-cookie, or --rpc-user and --rpc-password",
         "--chain bitcoind --rpc-cookie c --rpc-user u --rpc-password p | give either --rpc-cookie or --rpc-user",
         "--rpc-url ftp://x                       | --rpc-url ftp://x must be an http:// URL",
-        "--instance-id 300                       | --instance-id 300: expected a number 0..255",
+        "--instance-id 300                       | --instance-id 300: expected a whole number 0..255",
+        "--instance-id 1.5                       | --instance-id 1.5: expected a whole number 0..255",
+        "--max-connections 0                     | --max-connections 0: expected a whole number 1..10000000",
+        "--max-connections-per-address lots      | --max-connections-per-address lots: expected a whole number 1..10000000",
+        "--event-loops 300                       | --event-loops 300: expected a whole number 1..256",
         "--demo-network-difficulty 2             | --demo-network-difficulty 2 is above 1",
         "--port 3333 --stats-port 3333           | port 3333 is given twice",
         "--proxy-protocol=yes                    | --proxy-protocol takes no value",

@@ -47,7 +47,8 @@ class PoolMainTest {
         assertThat(r.status()).isZero();
         for (String flag : List.of("--bind", "--port", "--chain", "--difficulty", "--vardiff", "--mode", "--payout-address", "--rpc-url",
                 "--rpc-user", "--rpc-password", "--rpc-cookie", "--share-log", "--stats-port", "--demo-network-difficulty",
-                "--tls-port", "--tls-cert", "--tls-key", "--proxy-protocol", "--instance-id", "--config")) {
+                "--tls-port", "--tls-cert", "--tls-key", "--proxy-protocol", "--instance-id", "--max-connections",
+                "--max-connections-per-address", "--event-loops", "--config")) {
             assertThat(r.out()).contains("  " + flag + " ");
         }
     }

@@ -1,0 +1,487 @@
+package org.stratum4j.examples.loadgen;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.stratum4j.core.protocol.Authorize;
+import org.stratum4j.core.protocol.ClientCodec;
+import org.stratum4j.core.protocol.JsonLineWriter;
+import org.stratum4j.core.protocol.JsonValue;
+import org.stratum4j.core.protocol.Notify;
+import org.stratum4j.core.protocol.PoolMessage;
+import org.stratum4j.core.protocol.RequestId;
+import org.stratum4j.core.protocol.Response;
+import org.stratum4j.core.protocol.Submit;
+import org.stratum4j.core.protocol.Subscribe;
+
+/**
+ * One process's share of a load test: opens connections to a pool on a loopback address (each
+ * from its own loopback source address unless told otherwise), subscribes and authorizes them,
+ * then, from a common start time, submits shares with random nonces at a fixed total rate, spread
+ * over the connections, for a fixed time; then waits a little for the last answers and reports.
+ * Each loop thread owns its connections; a connection has at most one submit in flight, so the
+ * round trip of every submit is measured from the moment it was written.
+ */
+public final class LoadGenerator {
+
+    /** What to do. */
+    public record Settings(InetSocketAddress pool, int connections, int firstIndex, boolean distinctSources, String user,
+                           double submitsPerSecond, Duration duration, long startAtMillis, int connectsPerSecond,
+                           Duration drain, int threads) {
+        /** Checks every value. */
+        public Settings {
+            Objects.requireNonNull(pool, "pool");
+            if (!pool.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("the load generator targets loopback addresses only, not " + pool);
+            }
+            if (connections < 1 || connections > 60_000) {
+                throw new IllegalArgumentException("connections " + connections + " is outside 1..60000 per process");
+            }
+            if (firstIndex < 0) {
+                throw new IllegalArgumentException("firstIndex " + firstIndex + " is negative");
+            }
+            Objects.requireNonNull(user, "user");
+            if (!(submitsPerSecond >= 0 && submitsPerSecond <= 1_000_000)) {
+                throw new IllegalArgumentException("submits per second " + submitsPerSecond + " is outside 0..1000000");
+            }
+            Objects.requireNonNull(duration, "duration");
+            if (duration.isNegative() || duration.compareTo(Duration.ofHours(24)) > 0) {
+                throw new IllegalArgumentException("duration " + duration + " is outside 0..24 hours");
+            }
+            if (connectsPerSecond < 1) {
+                throw new IllegalArgumentException("connects per second " + connectsPerSecond + " must be at least 1");
+            }
+            Objects.requireNonNull(drain, "drain");
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("threads " + threads + " is outside 1..64");
+            }
+        }
+    }
+
+    private final Settings settings;
+
+    /** A generator for {@code settings}; {@link #run()} does the work. */
+    public LoadGenerator(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The loopback source address of the connection with global index {@code i} (127.10.0.1 onwards). */
+    static InetAddress sourceAddress(int i) throws IOException {
+        int a = 10 + i / (250 * 250);
+        int b = (i / 250) % 250;
+        int c = i % 250 + 1;
+        return InetAddress.getByAddress(new byte[] {127, (byte) a, (byte) b, (byte) c});
+    }
+
+    /**
+     * Runs the test: connect, wait for the start time, submit for the duration, drain, close.
+     *
+     * @throws IOException when a selector cannot be opened
+     * @throws InterruptedException when interrupted
+     */
+    public LoadReport run() throws IOException, InterruptedException {
+        List<Loop> loops = new ArrayList<>();
+        for (int t = 0; t < settings.threads(); t++) {
+            loops.add(new Loop(t));
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (Loop l : loops) {
+            Thread th = new Thread(l, "loadgen-" + l.index);
+            th.setDaemon(true);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        LoadReport total = new LoadReport();
+        for (Loop l : loops) {
+            if (l.failure != null) {
+                throw new IOException("load generator thread failed: " + l.failure, l.failure);
+            }
+            total.merge(l.report);
+        }
+        total.connectionsWanted = settings.connections();
+        return total;
+    }
+
+    /** One connection's state, owned by its loop. */
+    private static final class Conn {
+        final int index;
+        SocketChannel channel;
+        SelectionKey key;
+        boolean connected;
+        boolean authorized;
+        boolean closed;
+        String jobId;
+        int ntime;
+        int extranonce2Size = -1;
+        long pendingId;
+        long pendingSince;
+        long nextId = 3;
+        byte[] partial;
+        ByteBuffer unsent;
+
+        Conn(int index) {
+            this.index = index;
+        }
+
+        boolean ready() {
+            return !closed && authorized && jobId != null && extranonce2Size >= 0 && pendingId == 0 && unsent == null;
+        }
+    }
+
+    private final class Loop implements Runnable {
+        final int index;
+        final LoadReport report = new LoadReport();
+        final List<Conn> conns = new ArrayList<>();
+        final ClientCodec codec = new ClientCodec();
+        final JsonLineWriter writer = new JsonLineWriter(512);
+        final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+        final SplittableRandom random;
+        Selector selector;
+        Throwable failure;
+        int cursor;
+        boolean submitting;
+
+        Loop(int index) {
+            this.index = index;
+            this.random = new SplittableRandom(System.nanoTime() ^ ((long) settings.firstIndex() << 20) ^ index);
+        }
+
+        @Override
+        public void run() {
+            try {
+                selector = Selector.open();
+                try {
+                    work();
+                } finally {
+                    for (Conn c : conns) {
+                        if (c.channel != null) {
+                            try {
+                                c.channel.close();
+                            } catch (IOException e) {
+                                // closing anyway
+                            }
+                        }
+                    }
+                    selector.close();
+                }
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private void work() throws IOException {
+            int mine = 0;
+            for (int i = index; i < settings.connections(); i += settings.threads()) {
+                conns.add(new Conn(settings.firstIndex() + i));
+                mine++;
+            }
+            double connectRate = (double) settings.connectsPerSecond() / settings.threads();
+            long begin = System.nanoTime();
+            int opened = 0;
+            long startAt = settings.startAtMillis();
+            // Connect phase: open at the set rate, until the start time.
+            while (System.currentTimeMillis() < startAt) {
+                long elapsed = System.nanoTime() - begin;
+                long due = Math.min(mine, (long) (elapsed / 1e9 * connectRate) + 1);
+                while (opened < due) {
+                    open(conns.get(opened++));
+                }
+                selector.select(opened < mine ? 1 : 10);
+                handle(selector.selectedKeys().iterator());
+            }
+            while (opened < mine) {
+                // Late: count them as not held, but open them so every connection is accounted for.
+                open(conns.get(opened++));
+            }
+            int held = 0;
+            for (Conn c : conns) {
+                if (c.ready()) {
+                    held++;
+                }
+            }
+            report.connectionsHeld = held;
+            // Submit phase.
+            submitting = true;
+            double perNano = settings.submitsPerSecond() / settings.threads() / 1e9;
+            long start = System.nanoTime();
+            long end = start + settings.duration().toNanos();
+            long sent = 0;
+            long now;
+            while ((now = System.nanoTime()) < end) {
+                long due = (long) ((now - start) * perNano);
+                while (sent < due) {
+                    if (!submitOne(now)) {
+                        sent = due; // nobody ready: skip rather than burst later
+                        break;
+                    }
+                    sent++;
+                }
+                selector.select(1);
+                handle(selector.selectedKeys().iterator());
+            }
+            report.submitSeconds = (System.nanoTime() - start) / 1e9;
+            submitting = false;
+            // Drain: wait for answers still in flight.
+            long drainEnd = System.nanoTime() + settings.drain().toNanos();
+            while (System.nanoTime() < drainEnd && anyPending()) {
+                selector.select(5);
+                handle(selector.selectedKeys().iterator());
+            }
+            for (Conn c : conns) {
+                if (c.pendingId != 0) {
+                    report.unanswered++;
+                    c.pendingId = 0;
+                }
+            }
+        }
+
+        private boolean anyPending() {
+            for (Conn c : conns) {
+                if (c.pendingId != 0 && !c.closed) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void open(Conn c) {
+            try {
+                SocketChannel ch = SocketChannel.open();
+                c.channel = ch;
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (settings.distinctSources()) {
+                    ch.bind(new InetSocketAddress(sourceAddress(c.index), 0));
+                }
+                c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+                if (ch.connect(settings.pool())) {
+                    connected(c);
+                }
+            } catch (IOException e) {
+                report.connectFailures++;
+                close(c, "connect failed: " + e.getClass().getSimpleName());
+            }
+        }
+
+        private void connected(Conn c) throws IOException {
+            c.connected = true;
+            c.key.interestOps(SelectionKey.OP_READ);
+            writer.reset();
+            codec.encode(new Subscribe(RequestId.of(1), "stratum4j-loadgen/1", null), writer);
+            codec.encode(new Authorize(RequestId.of(2), settings.user(), "x"), writer);
+            send(c);
+        }
+
+        private void handle(Iterator<SelectionKey> it) {
+            while (it.hasNext()) {
+                SelectionKey k = it.next();
+                it.remove();
+                Conn c = (Conn) k.attachment();
+                try {
+                    if (k.isValid() && k.isConnectable()) {
+                        if (c.channel.finishConnect()) {
+                            connected(c);
+                        }
+                    }
+                    if (k.isValid() && k.isWritable()) {
+                        flush(c);
+                    }
+                    if (k.isValid() && k.isReadable()) {
+                        read(c);
+                    }
+                } catch (IOException e) {
+                    if (!c.connected) {
+                        report.connectFailures++;
+                    }
+                    close(c, c.connected ? "I/O error: " + e.getMessage() : "connect failed: " + e.getMessage());
+                }
+            }
+        }
+
+        private boolean submitOne(long now) throws IOException {
+            int n = conns.size();
+            for (int tries = 0; tries < n; tries++) {
+                Conn c = conns.get(cursor);
+                cursor = cursor + 1 == n ? 0 : cursor + 1;
+                if (!c.ready()) {
+                    continue;
+                }
+                byte[] en2 = new byte[c.extranonce2Size];
+                for (int i = 0; i < en2.length; i++) {
+                    en2[i] = (byte) random.nextInt(256);
+                }
+                long id = c.nextId++;
+                writer.reset();
+                codec.encode(Submit.of(RequestId.of(id), settings.user(), c.jobId, en2, c.ntime, random.nextInt()), writer);
+                c.pendingId = id;
+                c.pendingSince = System.nanoTime();
+                report.submitsSent++;
+                send(c);
+                return true;
+            }
+            report.busySkips++;
+            return false;
+        }
+
+        /** Writes the writer's bytes, keeping what the socket does not take. */
+        private void send(Conn c) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(writer.buffer(), 0, writer.size());
+            if (c.unsent == null) {
+                c.channel.write(b);
+            }
+            if (b.hasRemaining()) {
+                ByteBuffer rest = ByteBuffer.allocate((c.unsent == null ? 0 : c.unsent.remaining()) + b.remaining());
+                if (c.unsent != null) {
+                    rest.put(c.unsent);
+                }
+                rest.put(b).flip();
+                c.unsent = rest;
+                c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+        }
+
+        private void flush(Conn c) throws IOException {
+            if (c.unsent != null) {
+                c.channel.write(c.unsent);
+                if (!c.unsent.hasRemaining()) {
+                    c.unsent = null;
+                    c.key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+        }
+
+        private void read(Conn c) throws IOException {
+            while (!c.closed) {
+                readBuffer.clear();
+                int n = c.channel.read(readBuffer);
+                if (n < 0) {
+                    close(c, "closed by pool");
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+                long now = System.nanoTime();
+                byte[] data;
+                int off;
+                int len;
+                if (c.partial != null) {
+                    data = new byte[c.partial.length + n];
+                    System.arraycopy(c.partial, 0, data, 0, c.partial.length);
+                    System.arraycopy(readBuffer.array(), 0, data, c.partial.length, n);
+                    off = 0;
+                    len = data.length;
+                    c.partial = null;
+                } else {
+                    data = readBuffer.array();
+                    off = 0;
+                    len = n;
+                }
+                int lineStart = off;
+                for (int i = off; i < off + len; i++) {
+                    if (data[i] == '\n') {
+                        line(c, data, lineStart, i - lineStart, now);
+                        lineStart = i + 1;
+                        if (c.closed) {
+                            return;
+                        }
+                    }
+                }
+                if (lineStart < off + len) {
+                    int rest = off + len - lineStart;
+                    if (rest > 64 * 1024) {
+                        close(c, "line from pool too long");
+                        return;
+                    }
+                    c.partial = java.util.Arrays.copyOfRange(data, lineStart, off + len);
+                }
+            }
+        }
+
+        private void line(Conn c, byte[] b, int off, int len, long now) {
+            PoolMessage m = codec.decode(b, off, len);
+            if (m instanceof Response r) {
+                long id = idOf(r.id());
+                if (id == 1) {
+                    subscribed(c, r);
+                } else if (id == 2) {
+                    c.authorized = r.isTrue();
+                    if (!c.authorized) {
+                        report.authorizeFailures++;
+                        close(c, "authorize refused: " + r.error());
+                    }
+                } else if (id == c.pendingId) {
+                    report.roundTrip.record((now - c.pendingSince) / 1000);
+                    report.answered++;
+                    if (r.isTrue()) {
+                        report.accepted++;
+                    } else {
+                        report.rejectedByCode.merge(r.error() == null ? 0 : r.error().code(), 1L, Long::sum);
+                    }
+                    c.pendingId = 0;
+                }
+            } else if (m instanceof Notify n) {
+                boolean first = c.jobId == null;
+                c.jobId = n.jobId();
+                c.ntime = n.ntime();
+                if (!first && n.cleanJobs()) {
+                    report.jobs.computeIfAbsent(n.jobId(), k -> new LoadReport.JobArrival()).arrived(now);
+                }
+            }
+        }
+
+        private void subscribed(Conn c, Response r) {
+            if (r.error() != null || !(r.result() instanceof JsonValue.Array a) || a.items().size() < 3
+                    || !(a.items().get(2) instanceof JsonValue.Num size)) {
+                close(c, "subscribe refused: " + r);
+                return;
+            }
+            c.extranonce2Size = Integer.parseInt(size.text());
+        }
+
+        private long idOf(RequestId id) {
+            try {
+                return Long.parseLong(id.toString());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        private void close(Conn c, String reason) {
+            if (c.closed) {
+                return;
+            }
+            c.closed = true;
+            if (c.pendingId != 0) {
+                report.unanswered++;
+                c.pendingId = 0;
+            }
+            if (c.connected && (reason.equals("closed by pool") || reason.startsWith("I/O error"))) {
+                report.closedByPool++;
+            }
+            report.closeReasons.merge(reason, 1L, Long::sum);
+            if (c.key != null) {
+                c.key.cancel();
+            }
+            try {
+                c.channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}

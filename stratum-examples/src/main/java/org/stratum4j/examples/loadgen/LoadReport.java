@@ -1,0 +1,196 @@
+package org.stratum4j.examples.loadgen;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one load-generator process saw: connections, submits and their answers, round-trip
+ * latencies, and when each connection received each new block's job. Reports of several
+ * processes {@link #merge} into one; the job times are {@code System.nanoTime()} values, which
+ * on Linux ({@code CLOCK_MONOTONIC}) are comparable across processes of one machine.
+ */
+public final class LoadReport {
+
+    /** When the connections received one clean job: first and last arrival, and how many got it. */
+    public static final class JobArrival {
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int connections;
+
+        void arrived(long nanos) {
+            first = Math.min(first, nanos);
+            last = Math.max(last, nanos);
+            connections++;
+        }
+
+        /** Nanoseconds from the first connection to receive the job to the last. */
+        public long spreadNanos() {
+            return last - first;
+        }
+
+        /** How many connections received it. */
+        public int connections() {
+            return connections;
+        }
+    }
+
+    int connectionsWanted;
+    int connectionsHeld;
+    int connectFailures;
+    int authorizeFailures;
+    int closedByPool;
+    long submitsSent;
+    long answered;
+    long accepted;
+    long unanswered;
+    long busySkips;
+    double submitSeconds;
+    final Map<Integer, Long> rejectedByCode = new TreeMap<>();
+    final Map<String, Long> closeReasons = new TreeMap<>();
+    final LatencyHistogram roundTrip = new LatencyHistogram();
+    final Map<String, JobArrival> jobs = new LinkedHashMap<>();
+
+    /** Connections asked for. */
+    public int connectionsWanted() {
+        return connectionsWanted;
+    }
+
+    /** Connections that were subscribed, authorized and had a job when submitting began. */
+    public int connectionsHeld() {
+        return connectionsHeld;
+    }
+
+    /** Submits sent. */
+    public long submitsSent() {
+        return submitsSent;
+    }
+
+    /** Submits answered (true or an error). */
+    public long answered() {
+        return answered;
+    }
+
+    /** Submits never answered: still waiting when the run ended, or lost with a connection the pool closed. */
+    public long unanswered() {
+        return unanswered;
+    }
+
+    /** Submits answered true. */
+    public long accepted() {
+        return accepted;
+    }
+
+    /** Rejected submits by Stratum error code. */
+    public Map<Integer, Long> rejectedByCode() {
+        return Map.copyOf(rejectedByCode);
+    }
+
+    /** Round-trip times of answered submits, in microseconds. */
+    public LatencyHistogram roundTrip() {
+        return roundTrip;
+    }
+
+    /** Connections the pool closed during the run. */
+    public int closedByPool() {
+        return closedByPool;
+    }
+
+    /** Per clean job (a new block), when it reached the connections. */
+    public Map<String, JobArrival> jobs() {
+        return jobs;
+    }
+
+    /** Adds another process's report to this one. */
+    public void merge(LoadReport o) {
+        connectionsWanted += o.connectionsWanted;
+        connectionsHeld += o.connectionsHeld;
+        connectFailures += o.connectFailures;
+        authorizeFailures += o.authorizeFailures;
+        closedByPool += o.closedByPool;
+        submitsSent += o.submitsSent;
+        answered += o.answered;
+        accepted += o.accepted;
+        unanswered += o.unanswered;
+        busySkips += o.busySkips;
+        submitSeconds = Math.max(submitSeconds, o.submitSeconds);
+        o.rejectedByCode.forEach((k, v) -> rejectedByCode.merge(k, v, Long::sum));
+        o.closeReasons.forEach((k, v) -> closeReasons.merge(k, v, Long::sum));
+        roundTrip.add(o.roundTrip);
+        o.jobs.forEach((id, a) -> {
+            JobArrival m = jobs.computeIfAbsent(id, k -> new JobArrival());
+            m.first = Math.min(m.first, a.first);
+            m.last = Math.max(m.last, a.last);
+            m.connections += a.connections;
+        });
+    }
+
+    private static final String PREFIX = "loadgen-report ";
+
+    /** Lines a child process prints for its parent. */
+    public List<String> encode() {
+        List<String> out = new ArrayList<>();
+        out.add(PREFIX + "counts " + connectionsWanted + " " + connectionsHeld + " " + connectFailures + " " + authorizeFailures
+                + " " + closedByPool + " " + submitsSent + " " + answered + " " + accepted + " " + unanswered + " " + busySkips
+                + " " + submitSeconds);
+        rejectedByCode.forEach((k, v) -> out.add(PREFIX + "rejected " + k + " " + v));
+        closeReasons.forEach((k, v) -> out.add(PREFIX + "close " + v + " " + k));
+        out.add(PREFIX + "rtt " + roundTrip.encode());
+        jobs.forEach((id, a) -> out.add(PREFIX + "job " + id + " " + a.first + " " + a.last + " " + a.connections));
+        out.add(PREFIX + "end");
+        return out;
+    }
+
+    /** True for a line {@link #encode()} wrote. */
+    public static boolean isReportLine(String line) {
+        return line.startsWith(PREFIX);
+    }
+
+    /** True for the last line {@link #encode()} writes. */
+    public static boolean isEndLine(String line) {
+        return line.equals(PREFIX + "end");
+    }
+
+    /** Reads {@link #encode()}'s lines (other lines are ignored). */
+    public static LoadReport decode(List<String> lines) {
+        LoadReport r = new LoadReport();
+        for (String line : lines) {
+            if (!isReportLine(line)) {
+                continue;
+            }
+            String[] p = line.substring(PREFIX.length()).split(" ", 3);
+            switch (p[0]) {
+                case "counts" -> {
+                    String[] c = line.substring(PREFIX.length() + "counts ".length()).split(" ");
+                    r.connectionsWanted = Integer.parseInt(c[0]);
+                    r.connectionsHeld = Integer.parseInt(c[1]);
+                    r.connectFailures = Integer.parseInt(c[2]);
+                    r.authorizeFailures = Integer.parseInt(c[3]);
+                    r.closedByPool = Integer.parseInt(c[4]);
+                    r.submitsSent = Long.parseLong(c[5]);
+                    r.answered = Long.parseLong(c[6]);
+                    r.accepted = Long.parseLong(c[7]);
+                    r.unanswered = Long.parseLong(c[8]);
+                    r.busySkips = Long.parseLong(c[9]);
+                    r.submitSeconds = Double.parseDouble(c[10]);
+                }
+                case "rejected" -> r.rejectedByCode.merge(Integer.parseInt(p[1]), Long.parseLong(p[2]), Long::sum);
+                case "close" -> r.closeReasons.merge(p[2], Long.parseLong(p[1]), Long::sum);
+                case "rtt" -> r.roundTrip.add(LatencyHistogram.decode(line.substring(PREFIX.length() + "rtt ".length())));
+                case "job" -> {
+                    String[] j = line.substring(PREFIX.length() + "job ".length()).split(" ");
+                    JobArrival a = r.jobs.computeIfAbsent(j[0], k -> new JobArrival());
+                    a.first = Math.min(a.first, Long.parseLong(j[1]));
+                    a.last = Math.max(a.last, Long.parseLong(j[2]));
+                    a.connections += Integer.parseInt(j[3]);
+                }
+                default -> {
+                    // "end" and anything newer than this reader
+                }
+            }
+        }
+        return r;
+    }
+}

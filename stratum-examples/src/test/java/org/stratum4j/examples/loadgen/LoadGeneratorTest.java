@@ -1,0 +1,120 @@
+package org.stratum4j.examples.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.stratum4j.core.protocol.StratumError;
+import org.stratum4j.core.share.RejectReason;
+import org.stratum4j.examples.pool.ConfigException;
+import org.stratum4j.examples.pool.ExamplePool;
+import org.stratum4j.examples.pool.PoolConfig;
+import org.stratum4j.examples.pool.PoolMain;
+
+/** The load generator against the example pool in this process, over loopback. */
+class LoadGeneratorTest {
+
+    static ExamplePool pool(String... extra) throws ConfigException {
+        String[] base = {"--bind", "127.0.0.1", "--port", "0", "--difficulty", "1024", "--vardiff", "off", "--stats-port", "0"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return ExamplePool.start(PoolConfig.parse(args));
+    }
+
+    @Test
+    void everySubmitIsHashedRejectedAndTimedAndEveryBlockReachesEveryConnection() throws Exception {
+        try (ExamplePool pool = pool("--demo-block-interval", "0.7")) {
+            InetSocketAddress at = pool.boundAddresses().get(0);
+            LoadGenerator.Settings s = new LoadGenerator.Settings(at, 300, 0, true, PoolMain.DEMO_ADDRESS + ".load", 600,
+                    Duration.ofSeconds(3), System.currentTimeMillis() + 1500, 2000, Duration.ofSeconds(5), 2);
+            LoadReport r = new LoadGenerator(s).run();
+
+            assertThat(r.connectionsHeld()).isEqualTo(300);
+            assertThat(r.closedByPool()).isZero();
+            assertThat(r.submitsSent()).isBetween(1500L, 1800L);
+            assertThat(r.unanswered()).isZero();
+            assertThat(r.answered()).isEqualTo(r.submitsSent());
+            assertThat(r.roundTrip().count()).isEqualTo(r.answered());
+            // Random nonces at difficulty 1024: all low difficulty, but for work in flight across a block change.
+            assertThat(r.accepted()).isZero();
+            long low = r.rejectedByCode().getOrDefault(StratumError.CODE_LOW_DIFFICULTY, 0L);
+            long stale = r.rejectedByCode().getOrDefault(StratumError.CODE_JOB_NOT_FOUND, 0L);
+            assertThat(low + stale).isEqualTo(r.answered());
+            assertThat(stale).isLessThan(r.answered() / 10);
+            // The pool agrees: it hashed and rejected them.
+            assertThat(pool.engine().stats().rejected(RejectReason.LOW_DIFFICULTY)).isEqualTo(low);
+            // Blocks made during the run reached all 300 connections.
+            assertThat(r.jobs()).isNotEmpty();
+            assertThat(r.jobs().values()).anySatisfy(a -> assertThat(a.connections()).isEqualTo(300));
+            // Each connection came from its own loopback address, so the per-address limit (1,000) was never near.
+            assertThat(pool.server().metrics().closesByReason()).doesNotContainKey("refused: too many connections from one address");
+        }
+    }
+
+    @Test
+    void theCommandLineRunsChildProcessesAndReadsThePoolsMemory() throws Exception {
+        try (ExamplePool pool = pool("--demo-block-interval", "1")) {
+            int port = pool.boundAddresses().get(0).getPort();
+            int stats = pool.statsAddress().orElseThrow().getPort();
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            LoadReport r = LoadGenMain.runParent(LoadGenMain.options(new String[] {"--url", "stratum+tcp://127.0.0.1:" + port,
+                "--connections", "200", "--processes", "2", "--rate", "200", "--seconds", "3", "--idle-seconds", "2",
+                "--connect-rate", "2000", "--stats-url", "http://127.0.0.1:" + stats + "/stats"}),
+                    new PrintStream(text, true, StandardCharsets.UTF_8));
+            String out = text.toString(StandardCharsets.UTF_8);
+            assertThat(r.connectionsHeld()).as(out).isEqualTo(200);
+            assertThat(r.unanswered()).as(out).isZero();
+            assertThat(r.submitsSent()).as(out).isBetween(500L, 700L);
+            assertThat(out).contains("connections held: 200 of 200").contains("submit round trip: p50 ")
+                    .containsPattern("pool memory: 200 sessions; heap .* per session").contains("0 unanswered");
+        }
+    }
+
+    @Test
+    void onlyLoopbackIsAllowedAndOptionsAreChecked() {
+        assertThatThrownBy(() -> LoadGenMain.runParent(Map.of("url", "stratum+tcp://192.0.2.1:3333"), System.out))
+                .hasMessageContaining("loopback addresses only");
+        assertThatThrownBy(() -> LoadGenMain.runParent(Map.of("connections", "40000"), System.out))
+                .hasMessageContaining("more than 18,000 per process").hasMessageContaining("raise --processes");
+        assertThatThrownBy(() -> LoadGenMain.options(new String[] {"--conections", "5"})).hasMessageContaining("unknown option --conections");
+        assertThatThrownBy(() -> LoadGenMain.runParent(Map.of("rate", "fast"), System.out))
+                .hasMessageContaining("--rate fast: expected a whole number");
+    }
+
+    @Test
+    void reportsSurviveTheTripFromAChildProcess() {
+        LoadReport r = new LoadReport();
+        r.connectionsWanted = 10;
+        r.connectionsHeld = 9;
+        r.submitsSent = 100;
+        r.answered = 99;
+        r.unanswered = 1;
+        r.submitSeconds = 2.5;
+        r.rejectedByCode.put(23, 98L);
+        r.rejectedByCode.put(21, 1L);
+        r.closeReasons.put("closed by pool", 1L);
+        r.roundTrip.record(120);
+        r.roundTrip.record(4000);
+        r.jobs.computeIfAbsent("1a2b", k -> new LoadReport.JobArrival()).arrived(1_000_000);
+        r.jobs.get("1a2b").arrived(3_000_000);
+        LoadReport back = LoadReport.decode(r.encode());
+        LoadReport merged = new LoadReport();
+        merged.merge(back);
+        merged.merge(back);
+        assertThat(back.connectionsHeld()).isEqualTo(9);
+        assertThat(back.unanswered()).isEqualTo(1);
+        assertThat(back.rejectedByCode()).containsEntry(23, 98L).containsEntry(21, 1L);
+        assertThat(back.roundTrip().count()).isEqualTo(2);
+        assertThat(back.jobs().get("1a2b").spreadNanos()).isEqualTo(2_000_000);
+        assertThat(merged.submitsSent()).isEqualTo(200);
+        assertThat(merged.jobs().get("1a2b").connections()).isEqualTo(4);
+        assertThat(merged.closeReasons).containsEntry("closed by pool", 2L);
+    }
+}

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,7 +42,8 @@ public final class LoadGenMain {
               --connections N       connections in all (default: 1000)
               --processes P         spread the connections over P child processes (default: 1, this process)
               --rate N              submits per second in all, spread over the connections (default: 1000)
-              --seconds N           how long to submit (default: 60)
+              --warmup-seconds N    submit this long first without recording round trips (JIT warm-up) (default: 5)
+              --seconds N           how long to submit and measure after the warm-up (default: 60)
               --connect-rate N      new connections per second in all (default: 4000)
               --idle-seconds N      pause between the last connection and the first submit (default: 5)
               --drain-seconds N     after the last submit, wait this long for answers still due (default: 5)
@@ -83,7 +85,7 @@ public final class LoadGenMain {
         }
     }
 
-    private static final List<String> VALUED = List.of("url", "connections", "processes", "rate", "seconds", "connect-rate",
+    private static final List<String> VALUED = List.of("url", "connections", "processes", "rate", "warmup-seconds", "seconds", "connect-rate",
             "idle-seconds", "drain-seconds", "threads", "user", "stats-url", "child", "first-index", "start-at");
     private static final List<String> FLAGS = List.of("same-source", "help");
 
@@ -152,7 +154,8 @@ public final class LoadGenMain {
     private static LoadGenerator.Settings slice(Map<String, String> o, int connections, int firstIndex, double rate, long startAt) {
         return new LoadGenerator.Settings(pool(o), connections, firstIndex, !o.containsKey("same-source"),
                 o.getOrDefault("user", PoolMain.DEMO_ADDRESS + ".load"), rate,
-                Duration.ofSeconds(whole(o, "seconds", 60, 0, 86_400)), startAt, whole(o, "connect-rate", 4000, 1, 1_000_000),
+                Duration.ofSeconds(whole(o, "warmup-seconds", 5, 0, 3600)), Duration.ofSeconds(whole(o, "seconds", 60, 0, 86_400)),
+                startAt, whole(o, "connect-rate", 4000, 1, 1_000_000),
                 Duration.ofSeconds(whole(o, "drain-seconds", 5, 0, 600)), whole(o, "threads", 1, 1, 64));
     }
 
@@ -171,7 +174,7 @@ public final class LoadGenMain {
         int connections = whole(o, "connections", 1000, 1, 1_000_000);
         int processes = whole(o, "processes", 1, 1, 64);
         int rate = whole(o, "rate", 1000, 0, 1_000_000);
-        int seconds = whole(o, "seconds", 60, 0, 86_400);
+        int seconds = whole(o, "seconds", 60, 0, 86_400) + whole(o, "warmup-seconds", 5, 0, 3600);
         int connectRate = whole(o, "connect-rate", 4000, 1, 1_000_000);
         int idle = whole(o, "idle-seconds", 5, 0, 3600);
         int drain = whole(o, "drain-seconds", 5, 0, 600);
@@ -188,7 +191,7 @@ public final class LoadGenMain {
 
         int connectSeconds = (int) Math.ceil((double) connections / connectRate) + 3;
         long startAt = System.currentTimeMillis() + (connectSeconds + idle) * 1000L;
-        out.printf(Locale.ROOT, "loadgen: %,d connections to %s over %d process(es), %,d submits/s for %d s (connect phase %d s, idle %d s)%n",
+        out.printf(Locale.ROOT, "loadgen: %,d connections to %s over %d process(es), %,d submits/s for %d s with the warm-up (connect phase %d s, idle %d s)%n",
                 connections, target, processes, rate, seconds, connectSeconds, idle);
 
         List<Child> children = new ArrayList<>();
@@ -253,10 +256,12 @@ public final class LoadGenMain {
     private record Child(Process process, List<String> lines, Thread reader) {
         static Child start(Map<String, String> o, int n, int first, double rate, long startAt) throws IOException {
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    LoadGenMain.class.getName(), "--child", "1", "--connections", Integer.toString(n), "--first-index",
+            List<String> cmd = new ArrayList<>(List.of(java));
+            // The children run with this JVM's options (heap, collector, logging) so one command line sets them all.
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenMain.class.getName(), "--child", "1", "--connections", Integer.toString(n), "--first-index",
                     Integer.toString(first), "--rate", Double.toString(rate), "--start-at", Long.toString(startAt)));
-            for (String k : List.of("url", "seconds", "connect-rate", "drain-seconds", "threads", "user")) {
+            for (String k : List.of("url", "warmup-seconds", "seconds", "connect-rate", "drain-seconds", "threads", "user")) {
                 if (o.containsKey(k)) {
                     cmd.add("--" + k);
                     cmd.add(o.get(k));
@@ -303,8 +308,8 @@ public final class LoadGenMain {
         LatencyHistogram h = r.roundTrip();
         out.printf(Locale.ROOT, "connections held: %,d of %,d (connect failures %d, authorize refused %d, closed by the pool during the run %d)%n",
                 r.connectionsHeld(), r.connectionsWanted(), r.connectFailures, r.authorizeFailures, r.closedByPool());
-        out.printf(Locale.ROOT, "submits: %,d sent in %.1f s (%,.0f/s), %,d answered, %,d unanswered, %,d accepted, rejected by code %s%s%n",
-                r.submitsSent(), r.submitSeconds, r.submitSeconds > 0 ? r.submitsSent() / r.submitSeconds : 0.0, r.answered(),
+        out.printf(Locale.ROOT, "submits: %,d in the warm-up, then %,d sent in %.1f s (%,.0f/s), %,d answered, %,d unanswered (warm-up included), "
+                + "%,d accepted, rejected by code %s%s%n", r.warmupSubmits, r.submitsSent(), r.submitSeconds, r.submitSeconds > 0 ? r.submitsSent() / r.submitSeconds : 0.0, r.answered(),
                 r.unanswered(), r.accepted(), r.rejectedByCode(),
                 r.busySkips > 0 ? String.format(Locale.ROOT, " (%,d times no connection was free to submit)", r.busySkips) : "");
         out.printf(Locale.ROOT, "submit round trip: p50 %s, p99 %s, p999 %s, max %s%n", ms(h.quantile(0.5)), ms(h.quantile(0.99)),

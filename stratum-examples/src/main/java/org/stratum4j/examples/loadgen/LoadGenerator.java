@@ -29,7 +29,8 @@ import org.stratum4j.core.protocol.Subscribe;
  * One process's share of a load test: opens connections to a pool on a loopback address (each
  * from its own loopback source address unless told otherwise), subscribes and authorizes them,
  * then, from a common start time, submits shares with random nonces at a fixed total rate, spread
- * over the connections, for a fixed time; then waits a little for the last answers and reports.
+ * over the connections, for a warm-up (while both JVMs compile the submit path; its round trips are
+ * not recorded) and then a fixed time; then waits a little for the last answers and reports.
  * Each loop thread owns its connections; a connection has at most one submit in flight, so the
  * round trip of every submit is measured from the moment it was written.
  */
@@ -37,8 +38,8 @@ public final class LoadGenerator {
 
     /** What to do. */
     public record Settings(InetSocketAddress pool, int connections, int firstIndex, boolean distinctSources, String user,
-                           double submitsPerSecond, Duration duration, long startAtMillis, int connectsPerSecond,
-                           Duration drain, int threads) {
+                           double submitsPerSecond, Duration warmup, Duration duration, long startAtMillis,
+                           int connectsPerSecond, Duration drain, int threads) {
         /** Checks every value. */
         public Settings {
             Objects.requireNonNull(pool, "pool");
@@ -54,6 +55,10 @@ public final class LoadGenerator {
             Objects.requireNonNull(user, "user");
             if (!(submitsPerSecond >= 0 && submitsPerSecond <= 1_000_000)) {
                 throw new IllegalArgumentException("submits per second " + submitsPerSecond + " is outside 0..1000000");
+            }
+            Objects.requireNonNull(warmup, "warmup");
+            if (warmup.isNegative() || warmup.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("warm-up " + warmup + " is outside 0..1 hour");
             }
             Objects.requireNonNull(duration, "duration");
             if (duration.isNegative() || duration.compareTo(Duration.ofHours(24)) > 0) {
@@ -129,6 +134,7 @@ public final class LoadGenerator {
         int extranonce2Size = -1;
         long pendingId;
         long pendingSince;
+        boolean pendingMeasured;
         long nextId = 3;
         byte[] partial;
         ByteBuffer unsent;
@@ -154,6 +160,7 @@ public final class LoadGenerator {
         Throwable failure;
         int cursor;
         boolean submitting;
+        long recordFrom = Long.MAX_VALUE;
 
         Loop(int index) {
             this.index = index;
@@ -218,7 +225,8 @@ public final class LoadGenerator {
             submitting = true;
             double perNano = settings.submitsPerSecond() / settings.threads() / 1e9;
             long start = System.nanoTime();
-            long end = start + settings.duration().toNanos();
+            recordFrom = start + settings.warmup().toNanos();
+            long end = recordFrom + settings.duration().toNanos();
             long sent = 0;
             long now;
             while ((now = System.nanoTime()) < end) {
@@ -233,7 +241,7 @@ public final class LoadGenerator {
                 selector.select(1);
                 handle(selector.selectedKeys().iterator());
             }
-            report.submitSeconds = (System.nanoTime() - start) / 1e9;
+            report.submitSeconds = (System.nanoTime() - recordFrom) / 1e9;
             submitting = false;
             // Drain: wait for answers still in flight.
             long drainEnd = System.nanoTime() + settings.drain().toNanos();
@@ -329,7 +337,12 @@ public final class LoadGenerator {
                 codec.encode(Submit.of(RequestId.of(id), settings.user(), c.jobId, en2, c.ntime, random.nextInt()), writer);
                 c.pendingId = id;
                 c.pendingSince = System.nanoTime();
-                report.submitsSent++;
+                c.pendingMeasured = c.pendingSince >= recordFrom;
+                if (c.pendingMeasured) {
+                    report.submitsSent++;
+                } else {
+                    report.warmupSubmits++;
+                }
                 send(c);
                 return true;
             }
@@ -425,6 +438,10 @@ public final class LoadGenerator {
                         close(c, "authorize refused: " + r.error());
                     }
                 } else if (id == c.pendingId) {
+                    c.pendingId = 0;
+                    if (!c.pendingMeasured) {
+                        return;
+                    }
                     report.roundTrip.record((now - c.pendingSince) / 1000);
                     report.answered++;
                     if (r.isTrue()) {
@@ -432,7 +449,6 @@ public final class LoadGenerator {
                     } else {
                         report.rejectedByCode.merge(r.error() == null ? 0 : r.error().code(), 1L, Long::sum);
                     }
-                    c.pendingId = 0;
                 }
             } else if (m instanceof Notify n) {
                 boolean first = c.jobId == null;

@@ -47,6 +47,7 @@ public final class LoadReport {
     long accepted;
     long unanswered;
     long busySkips;
+    long warmupSubmits;
     double submitSeconds;
     final Map<Integer, Long> rejectedByCode = new TreeMap<>();
     final Map<String, Long> closeReasons = new TreeMap<>();
@@ -63,17 +64,20 @@ public final class LoadReport {
         return connectionsHeld;
     }
 
-    /** Submits sent. */
+    /** Submits sent after the warm-up (the measured ones). */
     public long submitsSent() {
         return submitsSent;
     }
 
-    /** Submits answered (true or an error). */
+    /** Measured submits answered (true or an error). */
     public long answered() {
         return answered;
     }
 
-    /** Submits never answered: still waiting when the run ended, or lost with a connection the pool closed. */
+    /**
+     * Submits never answered, warm-up included: still waiting when the run ended, or lost with a
+     * connection the pool closed.
+     */
     public long unanswered() {
         return unanswered;
     }
@@ -115,6 +119,7 @@ public final class LoadReport {
         accepted += o.accepted;
         unanswered += o.unanswered;
         busySkips += o.busySkips;
+        warmupSubmits += o.warmupSubmits;
         submitSeconds = Math.max(submitSeconds, o.submitSeconds);
         o.rejectedByCode.forEach((k, v) -> rejectedByCode.merge(k, v, Long::sum));
         o.closeReasons.forEach((k, v) -> closeReasons.merge(k, v, Long::sum));
@@ -134,7 +139,7 @@ public final class LoadReport {
         List<String> out = new ArrayList<>();
         out.add(PREFIX + "counts " + connectionsWanted + " " + connectionsHeld + " " + connectFailures + " " + authorizeFailures
                 + " " + closedByPool + " " + submitsSent + " " + answered + " " + accepted + " " + unanswered + " " + busySkips
-                + " " + submitSeconds);
+                + " " + submitSeconds + " " + warmupSubmits);
         rejectedByCode.forEach((k, v) -> out.add(PREFIX + "rejected " + k + " " + v));
         closeReasons.forEach((k, v) -> out.add(PREFIX + "close " + v + " " + k));
         out.add(PREFIX + "rtt " + roundTrip.encode());
@@ -175,6 +180,7 @@ public final class LoadReport {
                     r.unanswered = Long.parseLong(c[8]);
                     r.busySkips = Long.parseLong(c[9]);
                     r.submitSeconds = Double.parseDouble(c[10]);
+                    r.warmupSubmits = Long.parseLong(c[11]);
                 }
                 case "rejected" -> r.rejectedByCode.merge(Integer.parseInt(p[1]), Long.parseLong(p[2]), Long::sum);
                 case "close" -> r.closeReasons.merge(p[2], Long.parseLong(p[1]), Long::sum);

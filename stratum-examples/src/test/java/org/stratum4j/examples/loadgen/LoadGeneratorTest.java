@@ -33,7 +33,7 @@ class LoadGeneratorTest {
         try (ExamplePool pool = pool("--demo-block-interval", "0.7")) {
             InetSocketAddress at = pool.boundAddresses().get(0);
             LoadGenerator.Settings s = new LoadGenerator.Settings(at, 300, 0, true, PoolMain.DEMO_ADDRESS + ".load", 600,
-                    Duration.ofSeconds(3), System.currentTimeMillis() + 1500, 2000, Duration.ofSeconds(5), 2);
+                    Duration.ZERO, Duration.ofSeconds(3), System.currentTimeMillis() + 1500, 2000, Duration.ofSeconds(5), 2);
             LoadReport r = new LoadGenerator(s).run();
 
             assertThat(r.connectionsHeld()).isEqualTo(300);
@@ -65,13 +65,14 @@ class LoadGeneratorTest {
             int stats = pool.statsAddress().orElseThrow().getPort();
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             LoadReport r = LoadGenMain.runParent(LoadGenMain.options(new String[] {"--url", "stratum+tcp://127.0.0.1:" + port,
-                "--connections", "200", "--processes", "2", "--rate", "200", "--seconds", "3", "--idle-seconds", "2",
+                "--connections", "200", "--processes", "2", "--rate", "200", "--warmup-seconds", "1", "--seconds", "3", "--idle-seconds", "2",
                 "--connect-rate", "2000", "--stats-url", "http://127.0.0.1:" + stats + "/stats"}),
                     new PrintStream(text, true, StandardCharsets.UTF_8));
             String out = text.toString(StandardCharsets.UTF_8);
             assertThat(r.connectionsHeld()).as(out).isEqualTo(200);
             assertThat(r.unanswered()).as(out).isZero();
             assertThat(r.submitsSent()).as(out).isBetween(500L, 700L);
+            assertThat(r.warmupSubmits).as(out).isBetween(150L, 250L);
             assertThat(out).contains("connections held: 200 of 200").contains("submit round trip: p50 ")
                     .containsPattern("pool memory: 200 sessions; heap .* per session").contains("0 unanswered");
         }

@@ -153,6 +153,7 @@ public final class LoadGenerator {
         final LoadReport report = new LoadReport();
         final List<Conn> conns = new ArrayList<>();
         final ClientCodec codec = new ClientCodec();
+        final NotifyScanner scanner = new NotifyScanner();
         final JsonLineWriter writer = new JsonLineWriter(512);
         final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
         final SplittableRandom random;
@@ -426,6 +427,10 @@ public final class LoadGenerator {
         }
 
         private void line(Conn c, byte[] b, int off, int len, long now) {
+            if (scanner.scan(b, off, len)) {
+                notified(c, scanner.jobId, scanner.ntime, scanner.clean, now);
+                return;
+            }
             PoolMessage m = codec.decode(b, off, len);
             if (m instanceof Response r) {
                 long id = idOf(r.id());
@@ -451,12 +456,16 @@ public final class LoadGenerator {
                     }
                 }
             } else if (m instanceof Notify n) {
-                boolean first = c.jobId == null;
-                c.jobId = n.jobId();
-                c.ntime = n.ntime();
-                if (!first && n.cleanJobs()) {
-                    report.jobs.computeIfAbsent(n.jobId(), k -> new LoadReport.JobArrival()).arrived(now);
-                }
+                notified(c, n.jobId(), n.ntime(), n.cleanJobs(), now);
+            }
+        }
+
+        private void notified(Conn c, String jobId, int ntime, boolean clean, long now) {
+            boolean first = c.jobId == null;
+            c.jobId = jobId;
+            c.ntime = ntime;
+            if (!first && clean) {
+                report.jobs.computeIfAbsent(jobId, k -> new LoadReport.JobArrival()).arrived(now);
             }
         }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Address;
 import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.core.engine.Authorizer;
+import org.stratum4j.core.engine.BanPolicy;
 import org.stratum4j.core.engine.BlockSubmitter;
 import org.stratum4j.core.engine.DifficultyPolicy;
 import org.stratum4j.core.engine.ExtranonceAllocator;
@@ -156,6 +158,8 @@ public final class ExamplePool implements AutoCloseable {
                 .initialDifficulty(c.difficulty)
                 .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
                 .shareSink(stats)
+                .banPolicy(c.banThreshold == 0 ? BanPolicy.never()
+                        : BanPolicy.invalidShares(c.banThreshold, 0.9, Duration.ofMinutes(1), Duration.ofMinutes(10)))
                 .build();
 
         StratumServer.Builder sb = StratumServer.builder(engine).maxConnections(c.maxConnections)

@@ -75,6 +75,8 @@ public final class PoolConfig {
             new Option("proxy-protocol", null, "off", "every connection on the Stratum and TLS ports starts with a PROXY v1 or v2 header"),
             new Option("max-connections", "N", "100000", "most miner connections at once; more are refused at accept"),
             new Option("max-connections-per-address", "N", "1000", "most connections from one address (raise it for farms behind NAT)"),
+            new Option("ban-threshold", "N", "100", "refuse an address for 10 minutes once a connection sends N rejected shares in a minute "
+                    + "that are 90% or more of its shares (stale ones not counted); 0 never bans"),
             new Option("event-loops", "N", "the number of cores", "threads that serve miner connections"),
             new Option("instance-id", "0..255", "0", "first byte of every extranonce1: distinct per pool instance behind one balancer"),
             new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
@@ -106,6 +108,7 @@ public final class PoolConfig {
     int maxConnections = 100_000;
     int maxConnectionsPerAddress = 1000;
     Integer eventLoops;
+    int banThreshold = 100;
     boolean help;
 
     private PoolConfig() {
@@ -280,6 +283,9 @@ public final class PoolConfig {
         }
         if (m.containsKey("max-connections-per-address")) {
             maxConnectionsPerAddress = whole("max-connections-per-address", single(m, "max-connections-per-address"), 1, 10_000_000);
+        }
+        if (m.containsKey("ban-threshold")) {
+            banThreshold = whole("ban-threshold", single(m, "ban-threshold"), 0, 1_000_000);
         }
         if (m.containsKey("event-loops")) {
             eventLoops = whole("event-loops", single(m, "event-loops"), 1, 256);

@@ -79,6 +79,27 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void invalidShareFloodsAreBannedAtTheThresholdAndNeverWithZero() throws Exception {
+        for (String threshold : new String[] {"20", "0"}) {
+            try (ExamplePool pool = pool("--ban-threshold", threshold)) {
+                LoadGenerator.Settings s = new LoadGenerator.Settings(pool.boundAddresses().get(0), 4, 0, true,
+                        PoolMain.DEMO_ADDRESS + ".flood", 200, Duration.ZERO, Duration.ofSeconds(2), System.currentTimeMillis() + 500,
+                        1000, Duration.ofSeconds(2), 1);
+                LoadReport r = new LoadGenerator(s).run();
+                if (threshold.equals("0")) {
+                    assertThat(r.closedByPool()).isZero();
+                    assertThat(r.answered()).isEqualTo(r.submitsSent()).isGreaterThan(300);
+                } else {
+                    // 50 invalid shares a second per connection: each is refused after its 20th rejection.
+                    assertThat(r.closedByPool()).isEqualTo(4);
+                    assertThat(pool.server().metrics().closesByReason()).containsEntry("banned", 4L);
+                    assertThat(r.answered()).isBetween(4 * 19L, 4 * 21L);
+                }
+            }
+        }
+    }
+
+    @Test
     void onlyLoopbackIsAllowedAndOptionsAreChecked() {
         assertThatThrownBy(() -> LoadGenMain.runParent(Map.of("url", "stratum+tcp://192.0.2.1:3333"), System.out))
                 .hasMessageContaining("loopback addresses only");

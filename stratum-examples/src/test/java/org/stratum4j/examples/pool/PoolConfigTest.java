@@ -38,6 +38,8 @@ class PoolConfigTest {
         assertThat(defaults.maxConnections).isEqualTo(100_000);
         assertThat(defaults.maxConnectionsPerAddress).isEqualTo(1000);
         assertThat(defaults.eventLoops).isNull();
+        assertThat(defaults.banThreshold).isEqualTo(100);
+        assertThat(PoolConfig.parse("--ban-threshold", "0").banThreshold).isZero();
         PoolConfig c = PoolConfig.parse("--max-connections", "20000", "--max-connections-per-address", "20000", "--event-loops", "3");
         assertThat(c.maxConnections).isEqualTo(20_000);
         assertThat(c.maxConnectionsPerAddress).isEqualTo(20_000);
@@ -64,6 +66,7 @@ class PoolConfigTest {
         "--max-connections 0                     | --max-connections 0: expected a whole number 1..10000000",
         "--max-connections-per-address lots      | --max-connections-per-address lots: expected a whole number 1..10000000",
         "--event-loops 300                       | --event-loops 300: expected a whole number 1..256",
+        "--ban-threshold -1                      | --ban-threshold -1: expected a whole number 0..1000000",
         "--demo-network-difficulty 2             | --demo-network-difficulty 2 is above 1",
         "--port 3333 --stats-port 3333           | port 3333 is given twice",
         "--proxy-protocol=yes                    | --proxy-protocol takes no value",

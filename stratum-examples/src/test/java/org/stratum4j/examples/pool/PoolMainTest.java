@@ -48,7 +48,7 @@ class PoolMainTest {
         for (String flag : List.of("--bind", "--port", "--chain", "--difficulty", "--vardiff", "--mode", "--payout-address", "--rpc-url",
                 "--rpc-user", "--rpc-password", "--rpc-cookie", "--share-log", "--stats-port", "--demo-network-difficulty",
                 "--tls-port", "--tls-cert", "--tls-key", "--proxy-protocol", "--instance-id", "--max-connections",
-                "--max-connections-per-address", "--event-loops", "--config")) {
+                "--max-connections-per-address", "--event-loops", "--ban-threshold", "--config")) {
             assertThat(r.out()).contains("  " + flag + " ");
         }
     }

@@ -464,7 +464,8 @@ public final class LoadGenerator {
             boolean first = c.jobId == null;
             c.jobId = jobId;
             c.ntime = ntime;
-            if (!first && clean) {
+            // New blocks in the warm-up are not counted: their fan-out is the JIT's, not the pool's.
+            if (!first && clean && now >= recordFrom) {
                 report.jobs.computeIfAbsent(jobId, k -> new LoadReport.JobArrival()).arrived(now);
             }
         }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs one load scenario against a fresh example pool on this machine and prints the load
+# generator's report (see BENCHMARKS.md). Usage:
+#   benchmarks/load.sh steady              # 9,000 connections, 8,000 submits/s, no block changes
+#   benchmarks/load.sh blocks              # the same with a new block every 10 s
+#   benchmarks/load.sh idle                # 19,000 idle connections held by one pool process
+#   benchmarks/load.sh scale N             # N connections, 8,000 submits/s, a block every 10 s
+# Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=stratum-examples/target/stratum-example-pool.jar
+if [[ ! -f $jar ]]; then
+  ./mvnw -q -pl stratum-examples -am package -DskipTests
+fi
+scenario=${1:?"scenario: steady, blocks, idle or scale N"}
+measured=${SECONDS_MEASURED:-60}
+warmup=${WARMUP:-20}
+port=${PORT:-13333}
+stats=${STATS_PORT:-18080}
+pool_args=(--bind 127.0.0.1 --port "$port" --stats-port "$stats" --mode pool
+  --payout-address bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --difficulty 1024 --vardiff off
+  --ban-threshold 0 --max-connections 20000)
+load_args=(--url "stratum+tcp://127.0.0.1:$port" --stats-url "http://127.0.0.1:$stats/stats"
+  --warmup-seconds "$warmup" --seconds "$measured")
+case $scenario in
+  steady) load_args+=(--connections 9000 --processes 2 --rate 8000) ;;
+  blocks) pool_args+=(--demo-block-interval 10); load_args+=(--connections 9000 --processes 2 --rate 8000) ;;
+  idle) load_args+=(--connections 19000 --processes 2 --rate 0 --warmup-seconds 0 --seconds 10) ;;
+  scale)
+    n=${2:?"scale needs a connection count"}
+    p=$(( (n + 8999) / 9000 ))
+    pool_args+=(--demo-block-interval 10); load_args+=(--connections "$n" --processes "$p" --rate 8000) ;;
+  *) echo "unknown scenario $scenario" >&2; exit 2 ;;
+esac
+# One pool process holds up to 20,000 open files here; ask for them.
+ulimit -n 20000 2>/dev/null || true
+# shellcheck disable=SC2086
+java ${POOL_JAVA_OPTS:-} -jar "$jar" "${pool_args[@]}" > "${TMPDIR:-/tmp}/stratum4j-load-pool.log" 2>&1 &
+pool=$!
+trap 'kill $pool 2>/dev/null; wait $pool 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$stats/health" > /dev/null 2>&1 && break
+  sleep 0.2
+done
+echo "scenario $scenario: $(java -version 2>&1 | head -1), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+# shellcheck disable=SC2086
+java ${LOADGEN_JAVA_OPTS:-} -cp "$jar" org.stratum4j.examples.loadgen.LoadGenMain "${load_args[@]}"

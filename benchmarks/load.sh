@@ -28,7 +28,8 @@ case $scenario in
   idle) load_args+=(--connections 19000 --processes 2 --rate 0 --warmup-seconds 0 --seconds 10) ;;
   scale)
     n=${2:?"scale needs a connection count"}
-    p=$(( (n + 8999) / 9000 ))
+    # At least two generator processes (two reading threads, one per core), at most 9,000 connections each.
+    p=$(( (n + 8999) / 9000 )); if (( p < 2 )); then p=2; fi
     pool_args+=(--demo-block-interval 10); load_args+=(--connections "$n" --processes "$p" --rate 8000) ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac

@@ -525,7 +525,7 @@ public final class PoolEngine {
             judgedAt = Difficulty.min(judgedAt, s.previousDifficulty);
         }
         Verdict v = validator.check(job, s.extranonce1, submit, s.versionMask, judgedAt.toTarget(), now.getEpochSecond(),
-                duplicates);
+                duplicates, s.roots);
         if (!v.isAccepted()) {
             rejected(s, submit, v.rejectReason(), v, judgedAt, now);
             return;

@@ -61,6 +61,8 @@ public final class Session {
     long accepted;
     double acceptedDifficulty;
     final long[] rejected = new long[RejectReason.values().length];
+    /** The last share's merkle root: miners roll version and nonce on one extranonce2 for a while. */
+    final org.stratum4j.core.share.MerkleRootCache roots = new org.stratum4j.core.share.MerkleRootCache();
     long blocks;
     Instant lastAcceptedAt;
     Instant windowStart;

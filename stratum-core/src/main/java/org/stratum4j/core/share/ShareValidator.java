@@ -23,7 +23,9 @@ import org.stratum4j.core.protocol.Submit;
  * per share: the job's midstate is resumed with {@code extranonce1 ‖ extranonce2 ‖ coinb2}.
  * Otherwise the coinbase is assembled in scratch and hashed in one pass, which measured faster
  * than cloning the digest. The branch is applied in place and the header
- * assembled in per-thread scratch, so a share costs the hashing plus the verdict.
+ * assembled in per-thread scratch, so a share costs the hashing plus the verdict. With the
+ * session's {@link MerkleRootCache}, a share on the same extranonce2 as the session's previous one
+ * reuses its merkle root and costs only the header's hash.
  *
  * <p>Thread-safe (scratch is per thread); the duplicate filter is shared.
  */
@@ -57,6 +59,17 @@ public final class ShareValidator {
      */
     public Verdict check(Job job, byte[] extranonce1, Submit submit, int versionMask, Target shareTarget, long nowSeconds,
                          DuplicateFilter duplicates) {
+        return check(job, extranonce1, submit, versionMask, shareTarget, nowSeconds, duplicates, null);
+    }
+
+    /**
+     * As {@link #check(Job, byte[], Submit, int, Target, long, DuplicateFilter)}, reusing the
+     * session's last merkle root when this share has the same job, extranonce1 and extranonce2
+     * ({@code roots} may be null). The cache holds only what the hashes it skips would have
+     * produced, so the verdict is the same with or without it.
+     */
+    public Verdict check(Job job, byte[] extranonce1, Submit submit, int versionMask, Target shareTarget, long nowSeconds,
+                         DuplicateFilter duplicates, MerkleRootCache roots) {
         Coinbase cb = job.coinbase();
         if (submit.extranonce2Length() != cb.extranonce2Size()) {
             return Verdict.rejected(RejectReason.EXTRANONCE2_SIZE);
@@ -75,22 +88,12 @@ public final class ShareValidator {
         }
 
         Scratch s = SCRATCH.get();
-        Sha256Midstate midstate = job.coinbasePrefixMidstate().orElse(null);
-        int prefix = midstate == null ? cb.coinb1Length() : 0;
-        int length = prefix + extranonce1.length + submit.extranonce2Length() + cb.coinb2Length();
-        byte[] buf = s.coinbase(length);
-        if (midstate == null) {
-            cb.copyCoinb1To(buf, 0);
+        if (roots == null || !roots.lookup(job, extranonce1, submit, s.pair, s.header, 36)) {
+            merkleRoot(job, extranonce1, submit, s);
+            if (roots != null) {
+                roots.store(job, extranonce1, submit, s.header, 36);
+            }
         }
-        System.arraycopy(extranonce1, 0, buf, prefix, extranonce1.length);
-        submit.copyExtranonce2To(buf, prefix + extranonce1.length);
-        cb.copyCoinb2To(buf, prefix + extranonce1.length + submit.extranonce2Length());
-        if (midstate == null) {
-            s.hasher.sha256d(buf, 0, length, s.header, 36);
-        } else {
-            s.hasher.sha256d(midstate, buf, 0, length, s.header, 36);
-        }
-        job.merkleBranch().applyTo(s.header, 36, s.pair, s.hasher);
         LittleEndian.writeInt32(s.header, 0, version);
         job.previousBlockHash().copyInternalBytesTo(s.header, 4);
         LittleEndian.writeInt32(s.header, 68, (int) ntime);
@@ -109,6 +112,27 @@ public final class ShareValidator {
         }
         boolean block = job.networkTarget().isMetBy(s.hash, 0);
         return Verdict.accepted(Sha256Hash.fromInternalBytes(s.hash), BlockHeader.parse(s.header.clone()), block);
+    }
+
+    /** Hashes the coinbase and applies the branch; the root lands in the header scratch at 36. */
+    private static void merkleRoot(Job job, byte[] extranonce1, Submit submit, Scratch s) {
+        Coinbase cb = job.coinbase();
+        Sha256Midstate midstate = job.coinbasePrefixMidstate().orElse(null);
+        int prefix = midstate == null ? cb.coinb1Length() : 0;
+        int length = prefix + extranonce1.length + submit.extranonce2Length() + cb.coinb2Length();
+        byte[] buf = s.coinbase(length);
+        if (midstate == null) {
+            cb.copyCoinb1To(buf, 0);
+        }
+        System.arraycopy(extranonce1, 0, buf, prefix, extranonce1.length);
+        submit.copyExtranonce2To(buf, prefix + extranonce1.length);
+        cb.copyCoinb2To(buf, prefix + extranonce1.length + submit.extranonce2Length());
+        if (midstate == null) {
+            s.hasher.sha256d(buf, 0, length, s.header, 36);
+        } else {
+            s.hasher.sha256d(midstate, buf, 0, length, s.header, 36);
+        }
+        job.merkleBranch().applyTo(s.header, 36, s.pair, s.hasher);
     }
 
     /** Per-thread buffers, so the hot path allocates nothing but its result. */

@@ -29,6 +29,7 @@ import org.stratum4j.core.protocol.RequestId;
 import org.stratum4j.core.protocol.StratumPrevHash;
 import org.stratum4j.core.protocol.Submit;
 import org.stratum4j.core.share.DuplicateFilter;
+import org.stratum4j.core.share.MerkleRootCache;
 import org.stratum4j.core.share.PowFunction;
 import org.stratum4j.core.share.ShareValidator;
 import org.stratum4j.core.share.Verdict;
@@ -36,7 +37,7 @@ import org.stratum4j.core.share.Verdict;
 /**
  * Full share validation (a decoded submit on a known job → verdict) against the naive floor: the
  * same coinbase, branch and header hashed with plain {@link MessageDigest} sha256d and nothing
- * else. The share is the Bitaxe's with its nonce changed, so it is hashed all the way and rejected
+ * else. The shares are the Bitaxe's with its nonce (or extranonce2) changed, so each is hashed all the way and rejected
  * as low difficulty, the common case under load. {@code branch} is the merkle branch length: 3 is
  * the recorded testnet job, 12 a mainnet block of ~3,000 transactions; {@code tag} lengthens coinb1
  * past {@link Job#MIDSTATE_MIN_PREFIX} so that the midstate path is measured too.
@@ -61,10 +62,21 @@ public class ShareValidationBenchmark {
     @Param({"0", "80"})
     public int tag;
 
+    /**
+     * {@code fresh}: every share has a new extranonce2, so the coinbase and the branch are hashed
+     * each time (a miner that moves its extranonce2 per share, the worst case). {@code same}: shares
+     * roll the nonce on one extranonce2, as ASICs do for a while, so the session's
+     * {@link MerkleRootCache} skips to the header. The floor hashes everything either way.
+     */
+    @Param({"fresh", "same"})
+    public String extranonce2;
+
     private ShareValidator validator;
+    private final MerkleRootCache roots = new MerkleRootCache();
+    private final Submit[] submits = new Submit[1024];
+    private int next;
     private Job job;
     private byte[] extranonce1;
-    private Submit submit;
     private Target target;
     private DuplicateFilter duplicates;
     private long now;
@@ -92,7 +104,17 @@ public class ShareValidationBenchmark {
         job = Job.fromNotify(n, 4, 4, Instant.EPOCH);
         validator = new ShareValidator(PowFunction.sha256d());
         extranonce1 = Hex.decode("57a6f098");
-        submit = Submit.of(RequestId.of(5), "w", "1", Hex.decode("c7080000"), 0x64b3f3ec, 0xed460d92, 0x00002000);
+        for (int i = 0; i < submits.length; i++) {
+            byte[] en2 = Hex.decode("c7080000");
+            int nonce = 0xed460d92;
+            if (extranonce2.equals("fresh")) {
+                en2[2] = (byte) (i >>> 8);
+                en2[3] = (byte) i;
+            } else {
+                nonce += i;
+            }
+            submits[i] = Submit.of(RequestId.of(5), "w", "1", en2, 0x64b3f3ec, nonce, 0x00002000);
+        }
         target = Difficulty.of(512).toTarget();
         duplicates = new DuplicateFilter();
         now = 0x64b3f3ecL;
@@ -110,7 +132,8 @@ public class ShareValidationBenchmark {
     /** stratum4j's full check. */
     @Benchmark
     public Verdict validate() {
-        return validator.check(job, extranonce1, submit, 0x1fffe000, target, now, duplicates);
+        Submit s = submits[next++ & (submits.length - 1)];
+        return validator.check(job, extranonce1, s, 0x1fffe000, target, now, duplicates, roots);
     }
 
     /** The floor: sha256d(coinbase), one sha256d per branch step, sha256d(header). */

@@ -59,6 +59,35 @@ class ShareValidatorTest {
     }
 
     @Test
+    void theSessionsMerkleRootCacheNeverChangesAVerdict() {
+        List<Object> real = Json.asList(bitaxe.get("submit_params"));
+        Submit share = submitOf(real);
+        Job other = Job.fromNotify(notifyOf(Json.asList(bitaxe.get("notify_params"))), 4, 4, Instant.EPOCH);
+        byte[] otherEn1 = Hex.decode("00000001");
+        MerkleRootCache roots = new MerkleRootCache();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        // A stream mixing the real share, nonce/version changes on its extranonce2, other extranonce2s,
+        // an equal job that is another object, and another extranonce1: with and without the cache alike.
+        for (int i = 0; i < 2000; i++) {
+            byte[] en2 = share.extranonce2();
+            if (random.nextInt(3) == 0) {
+                en2[random.nextInt(en2.length)] ^= (byte) (1 + random.nextInt(255));
+            }
+            Job j = random.nextInt(5) == 0 ? other : job;
+            byte[] e1 = random.nextInt(7) == 0 ? otherEn1 : en1;
+            Submit s = random.nextInt(4) == 0 ? share : Submit.of(RequestId.of(5), "w", share.jobId(), en2, share.ntime(),
+                    random.nextInt(), share.versionBits() ^ (random.nextInt(2) << 13));
+            Verdict plain = VALIDATOR.check(j, e1, s, mask, diff512, now, new DuplicateFilter());
+            Verdict cached = VALIDATOR.check(j, e1, s, mask, diff512, now, new DuplicateFilter(), roots);
+            assertThat(cached.rejectReason()).isEqualTo(plain.rejectReason());
+            assertThat(cached.hash()).isEqualTo(plain.hash());
+        }
+        // And the real share still gives the recorded hash through a warm cache.
+        Verdict v = VALIDATOR.check(job, en1, share, mask, diff512, now, new DuplicateFilter(), roots);
+        assertThat(v.hash().toDisplayHex()).isEqualTo(Json.asMap(bitaxe.get("expected")).get("hash"));
+    }
+
+    @Test
     void bitaxeShareIsAcceptedWithTheRecordedHashAndDifficulty() {
         Map<String, Object> expected = Json.asMap(bitaxe.get("expected"));
         DuplicateFilter dups = new DuplicateFilter();

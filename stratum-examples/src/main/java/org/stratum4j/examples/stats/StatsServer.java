@@ -158,6 +158,7 @@ public final class StatsServer implements AutoCloseable {
             }
             g.writeNumberField("heap_used_bytes", pf.heapUsedBytes());
             g.writeNumberField("heap_committed_bytes", pf.heapCommittedBytes());
+            g.writeNumberField("heap_after_gc_bytes", pf.heapAfterLastGcBytes());
             g.writeNumberField("threads", pf.threads());
             g.writeEndObject();
             g.writeObjectFieldStart("closes");

@@ -5,29 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stratum4j.core.bitcoin.Difficulty;
-import org.stratum4j.core.bitcoin.Hex;
-import org.stratum4j.core.bitcoin.Target;
-import org.stratum4j.core.job.Job;
-import org.stratum4j.core.protocol.Notify;
 import org.stratum4j.examples.pool.PoolMain;
-import org.stratum4j.transport.nio.ClientGroup;
-import org.stratum4j.transport.nio.StratumClient;
+import org.stratum4j.examples.testing.ValidShareMiner;
 
 /**
  * Crash safety: the pool runs as a child JVM with a share log, a miner submits valid shares as
@@ -36,7 +25,7 @@ import org.stratum4j.transport.nio.StratumClient;
  */
 class CrashSafetyTest {
 
-    private static final String DIFFICULTY = "0.00000001";
+    private static final String DIFFICULTY = ValidShareMiner.DIFFICULTY;
 
     static Process startPool(int port, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
@@ -69,74 +58,6 @@ class CrashSafetyTest {
         throw new AssertionError("the pool did not listen on " + port + " within 30 s");
     }
 
-    /** A miner submitting valid shares with up to 64 in flight; it stops when the connection ends. */
-    static final class Miner implements AutoCloseable {
-        final ClientGroup group = ClientGroup.start(1);
-        final AtomicReference<Notify> job = new AtomicReference<>();
-        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        final StratumClient client;
-        final StratumClient.Subscription subscription;
-        final Semaphore inFlight = new Semaphore(64);
-        volatile boolean closed;
-
-        Miner(int port) throws Exception {
-            client = group.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), new StratumClient.Listener() {
-                @Override
-                public void onNotify(StratumClient c, Notify n) {
-                    job.set(n);
-                }
-
-                @Override
-                public void onClosed(StratumClient c, String reason) {
-                    closed = true;
-                }
-            }).get(10, TimeUnit.SECONDS);
-            subscription = client.subscribe("crash-test/1").get(10, TimeUnit.SECONDS);
-            assertThat(client.authorize("crash.rig", "x").get(10, TimeUnit.SECONDS).isTrue()).isTrue();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (job.get() == null && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(job.get()).as("a job").isNotNull();
-        }
-
-        /** Submits until {@code until} returns true or the connection closes; returns shares sent. */
-        int mine(long firstExtranonce2, java.util.function.BooleanSupplier until) throws InterruptedException {
-            Target target = Difficulty.of(DIFFICULTY).toTarget();
-            byte[] en1 = subscription.extranonce1();
-            int sent = 0;
-            for (long counter = firstExtranonce2; !closed && !until.getAsBoolean(); counter++) {
-                Notify n = job.get();
-                Job j = Job.fromNotify(n, en1.length, subscription.extranonce2Size(), Instant.now());
-                byte[] en2 = new byte[subscription.extranonce2Size()];
-                for (int i = 0; i < en2.length && i < 8; i++) {
-                    en2[en2.length - 1 - i] = (byte) (counter >>> (8 * i));
-                }
-                long nonce = 0;
-                while (!target.isMetBy(j.header(en1, en2, n.version(), n.ntime(), nonce).hash())) {
-                    nonce++;
-                }
-                if (!inFlight.tryAcquire(5, TimeUnit.SECONDS)) {
-                    break;
-                }
-                String key = n.jobId() + "/" + Hex.encode(en2) + "/" + String.format("%08x", nonce);
-                client.submit("crash.rig", n.jobId(), en2, n.ntime(), (int) nonce).whenComplete((r, e) -> {
-                    if (r != null && r.isTrue()) {
-                        acknowledged.add(key);
-                    }
-                    inFlight.release();
-                });
-                sent++;
-            }
-            return sent;
-        }
-
-        @Override
-        public void close() {
-            group.close();
-        }
-    }
-
     @Test
     void everyShareThatGotTrueIsInTheLogAfterSigkillAndThePoolRestartsOnTheSameLog(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("shares.jsonl");
@@ -145,7 +66,7 @@ class CrashSafetyTest {
         Set<String> acknowledged;
         try {
             awaitListening(pool, port);
-            try (Miner miner = new Miner(port)) {
+            try (ValidShareMiner miner = new ValidShareMiner(port, "crash.rig", 64)) {
                 // Kill the pool mid-stream, with shares in flight, once a good number has been acknowledged.
                 Thread killer = new Thread(() -> {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -155,7 +76,7 @@ class CrashSafetyTest {
                     pool.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
                 });
                 killer.start();
-                miner.mine(0, () -> false);
+                miner.mine(0, 0, () -> false);
                 killer.join();
                 assertThat(pool.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(pool.exitValue()).as("killed by SIGKILL").isEqualTo(137);
@@ -179,12 +100,9 @@ class CrashSafetyTest {
         Process restarted = startPool(again, log);
         try {
             awaitListening(restarted, again);
-            try (Miner miner = new Miner(again)) {
-                miner.mine(1L << 40, () -> miner.acknowledged.size() >= 20);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (miner.inFlight.availablePermits() < 64 && System.nanoTime() < deadline) {
-                    Thread.sleep(10);
-                }
+            try (ValidShareMiner miner = new ValidShareMiner(again, "crash.rig", 64)) {
+                miner.mine(1L << 40, 0, () -> miner.acknowledged.size() >= 20);
+                miner.drain();
                 List<LoggedShare> after = new ArrayList<>();
                 ShareLog.read(log, after::add);
                 Set<String> keys = new HashSet<>();

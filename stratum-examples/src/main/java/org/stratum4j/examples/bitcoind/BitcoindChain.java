@@ -39,6 +39,8 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter {
     private final ExecutorService submitter = Executors.newSingleThreadExecutor(daemon("bitcoind-submit"));
     private volatile Consumer<BlockTemplate> listener;
     private volatile boolean running;
+    private volatile boolean reachable = true;
+    private final java.util.concurrent.atomic.AtomicLong outages = new java.util.concurrent.atomic.AtomicLong();
     private BlockTemplate last;
 
     /** A chain reached through {@code rpc}. */
@@ -61,6 +63,7 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter {
         poller.execute(this::pollLoop);
     }
 
+    /** Stops both threads and the RPC client's; nothing of this source runs afterwards. */
     @Override
     public void stop() {
         running = false;
@@ -72,6 +75,17 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        rpc.close();
+    }
+
+    /** False from the failed call that loses the node until it answers again. */
+    public boolean nodeReachable() {
+        return reachable;
+    }
+
+    /** How many times the node was lost (each is one WARN line, and one INFO line when it is back). */
+    public long outages() {
+        return outages.get();
     }
 
     private void pollLoop() {
@@ -96,6 +110,7 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter {
                 if (down) {
                     LOG.info("Bitcoin Core at {} answers again; templates resume", rpc.url());
                     down = false;
+                    reachable = true;
                 }
                 backoff = 1000;
                 publish(t);
@@ -107,6 +122,8 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter {
                 if (!down) {
                     LOG.warn("Bitcoin Core at {} failed ({}); miners keep the last job while it is retried", rpc.url(), e.getMessage());
                     down = true;
+                    reachable = false;
+                    outages.incrementAndGet();
                 }
                 longPollId = null;
                 try {

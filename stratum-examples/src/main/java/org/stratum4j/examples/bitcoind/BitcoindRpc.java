@@ -45,7 +45,7 @@ import org.stratum4j.core.job.BlockTemplateParser;
  * <p>Thread-safe; blocking. Call it from a thread that may wait (a template poller, a block
  * submitter), never from an event loop.
  */
-public final class BitcoindRpc {
+public final class BitcoindRpc implements AutoCloseable {
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -59,6 +59,8 @@ public final class BitcoindRpc {
     private final Duration longPollTimeout;
     private final int maxResponseBytes;
     private final HttpClient http;
+    /** The HTTP client's threads, ours to stop: the JDK 17 client has no close of its own. */
+    private final java.util.concurrent.ExecutorService httpThreads;
     private final AtomicLong ids = new AtomicLong();
 
     private BitcoindRpc(Builder b) {
@@ -67,7 +69,23 @@ public final class BitcoindRpc {
         this.requestTimeout = b.requestTimeout;
         this.longPollTimeout = b.longPollTimeout;
         this.maxResponseBytes = b.maxResponseBytes;
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.httpThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bitcoind-rpc-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1)
+                .executor(httpThreads).build();
+    }
+
+    /**
+     * Stops the client's threads; calls after this fail. The JDK's own selector thread ends once
+     * the client is no longer referenced.
+     */
+    @Override
+    public void close() {
+        httpThreads.shutdownNow();
     }
 
     /** A builder for a node at {@code url} (e.g. {@code http://127.0.0.1:8332/}). */

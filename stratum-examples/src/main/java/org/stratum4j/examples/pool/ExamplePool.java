@@ -104,6 +104,7 @@ public final class ExamplePool implements AutoCloseable {
                     LOG.warn("Bitcoin Core is still syncing (height {}); templates may be refused until it is done", info.blocks());
                 }
             } catch (RpcException e) {
+                rpc.close();
                 throw new ConfigException("Bitcoin Core at " + c.rpcUrl + " cannot be used: " + e.getMessage());
             }
             BitcoindChain bitcoind = new BitcoindChain(rpc);

@@ -27,6 +27,9 @@ final class FakeBitcoind implements AutoCloseable {
         }
     }
 
+    /** Answer nothing and drop the connection (a node that dies mid-call, a cut long poll). */
+    static final Answer CUT = new Answer(0, "");
+
     /** The test's script: request body in, answer out; may block (long poll). */
     @FunctionalInterface
     interface Script {
@@ -68,6 +71,9 @@ final class FakeBitcoind implements AutoCloseable {
                 a = script.answer(body);
             } catch (Exception e) {
                 a = new Answer(500, "script failed: " + e);
+            }
+            if (a == CUT) {
+                return; // closes the exchange without an answer: the connection ends mid-call
             }
             byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");

@@ -120,12 +120,7 @@ public final class BitcoindRpc implements AutoCloseable {
     public Optional<String> submitBlock(byte[] block) throws RpcException {
         Objects.requireNonNull(block, "block");
         String hex = Hex.encode(block);
-        String reason = call("submitblock", g -> g.writeString(hex), requestTimeout, p -> {
-            if (p.currentToken() != JsonToken.VALUE_STRING) {
-                throw new IllegalArgumentException("submitblock result must be null or a string");
-            }
-            return p.getText();
-        });
+        String reason = call("submitblock", g -> g.writeString(hex), requestTimeout, BitcoindRpc::readSubmitResult);
         return Optional.ofNullable(reason);
     }
 
@@ -168,7 +163,7 @@ public final class BitcoindRpc implements AutoCloseable {
     }
 
     @FunctionalInterface
-    private interface ResultReader<T> {
+    interface ResultReader<T> {
         /** Reads the result value; the parser is on its first token and must be left on its last. */
         T read(JsonParser p) throws IOException;
     }
@@ -185,7 +180,20 @@ public final class BitcoindRpc implements AutoCloseable {
                         + auth + ", HTTP " + response.statusCode() + ")", response.statusCode(), null, null);
             }
         }
-        return parse(method, response, reader);
+        return parse(method, response.statusCode(), response.body(), reader);
+    }
+
+    /**
+     * Reads a response body as {@code method}'s call does: its result, or the {@link RpcException}
+     * the call would throw. For tests and the fuzzer, which feed it whatever a node could send.
+     */
+    Object parseResponse(String method, int status, byte[] body) throws RpcException {
+        return switch (method) {
+            case "getblocktemplate" -> parse(method, status, body, BitcoindRpc::readTemplate);
+            case "getblockchaininfo" -> parse(method, status, body, BitcoindRpc::readChainInfo);
+            case "submitblock" -> parse(method, status, body, BitcoindRpc::readSubmitResult);
+            default -> throw new IllegalArgumentException("no reader for " + method);
+        };
     }
 
     private HttpResponse<byte[]> send(byte[] body, Duration timeout) throws RpcException {
@@ -257,9 +265,7 @@ public final class BitcoindRpc implements AutoCloseable {
      * HTTP 500 (404 for an unknown method) and the error in the body, so the body is read whatever
      * the status.
      */
-    private <T> T parse(String method, HttpResponse<byte[]> response, ResultReader<T> reader) throws RpcException {
-        int status = response.statusCode();
-        byte[] body = response.body();
+    private <T> T parse(String method, int status, byte[] body, ResultReader<T> reader) throws RpcException {
         T result = null;
         Integer errorCode = null;
         String errorMessage = null;
@@ -319,6 +325,13 @@ public final class BitcoindRpc implements AutoCloseable {
                     null);
         }
         return result;
+    }
+
+    private static String readSubmitResult(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new IllegalArgumentException("submitblock result must be null or a string");
+        }
+        return p.getText();
     }
 
     private static BlockTemplate readTemplate(JsonParser p) {

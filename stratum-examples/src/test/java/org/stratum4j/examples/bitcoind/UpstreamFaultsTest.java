@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,28 +65,18 @@ class UpstreamFaultsTest {
         fake.close();
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     /** One fault: the node is lost, nothing is published meanwhile, and the next tip arrives once it is back. */
     private void survive(Runnable fault, Runnable repair, String what) throws InterruptedException {
         long outagesBefore = chain.outages();
         fault.run();
-        await(() -> !chain.nodeReachable(), what + " noticed");
+        BitcoindChainTest.await(() -> !chain.nodeReachable(), what + " noticed");
         int publishedDuringFault = published.size();
         Thread.sleep(1500);
         assertThat(published).as("no template while %s", what).hasSize(publishedDuringFault);
         tip++;
         repair.run();
-        await(() -> chain.nodeReachable(), "the node back after " + what);
-        await(() -> published.get(published.size() - 1).height() == 100 + tip, "the new tip after " + what);
+        BitcoindChainTest.await(() -> chain.nodeReachable(), "the node back after " + what);
+        BitcoindChainTest.await(() -> published.get(published.size() - 1).height() == 100 + tip, "the new tip after " + what);
         assertThat(chain.outages()).as("one outage for %s", what).isEqualTo(outagesBefore + 1);
     }
 
@@ -96,10 +85,10 @@ class UpstreamFaultsTest {
         mode = Mode.HTTP_500;
         chain.start(published::add);
         // Down at start: nothing to serve, retried until the node answers.
-        await(() -> !chain.nodeReachable(), "the node down at start");
+        BitcoindChainTest.await(() -> !chain.nodeReachable(), "the node down at start");
         assertThat(published).isEmpty();
         mode = Mode.OK;
-        await(() -> !published.isEmpty(), "the first template");
+        BitcoindChainTest.await(() -> !published.isEmpty(), "the first template");
         assertThat(chain.outages()).isEqualTo(1);
 
         survive(() -> mode = Mode.HTTP_500, () -> mode = Mode.OK, "HTTP 500");
@@ -113,7 +102,7 @@ class UpstreamFaultsTest {
     @Test
     void stoppingLeavesNoThreadBehind() throws Exception {
         chain.start(published::add);
-        await(() -> !published.isEmpty(), "the first template");
+        BitcoindChainTest.await(() -> !published.isEmpty(), "the first template");
         chain.stop();
         chain = null;
         // The JDK client's selector thread ends once the stopped client is collected.

@@ -53,7 +53,7 @@ public final class LoadGenMain {
               --stats-url URL       the pool's /stats, for memory per session and RSS (default: none)
             """;
 
-    /** Entry point; exits 2 on a bad option, 1 when the test could not run. */
+    /** Entry point; exits 2 on a bad option, 1 when the test could not run or held no connection. */
     public static void main(String[] args) {
         Map<String, String> o;
         try {
@@ -70,8 +70,10 @@ public final class LoadGenMain {
         try {
             if (o.containsKey("child")) {
                 runChild(o);
-            } else {
-                runParent(o, System.out);
+            } else if (runParent(o, System.out).connectionsHeld() == 0) {
+                System.err.println("loadgen: no connection was held; is the pool running at "
+                        + o.getOrDefault("url", "stratum+tcp://127.0.0.1:3333") + "?");
+                System.exit(1);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("loadgen: " + e.getMessage());

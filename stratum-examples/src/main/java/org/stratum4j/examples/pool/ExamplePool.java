@@ -192,7 +192,7 @@ public final class ExamplePool implements AutoCloseable {
         }
         StatsServer statsServer = null;
         if (c.statsPort != null) {
-            InetSocketAddress at = bind == null ? new InetSocketAddress(c.statsPort) : new InetSocketAddress(bind, c.statsPort);
+            InetSocketAddress at = new InetSocketAddress(c.statsBind, c.statsPort);
             try {
                 statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT));
             } catch (IOException e) {

@@ -67,6 +67,7 @@ public final class PoolConfig {
             new Option("rpc-cookie", "FILE", "none", "Bitcoin Core's .cookie file (instead of user and password)"),
             new Option("share-log", "FILE", "none", "append every share as a JSON line, on disk before its 'true' is sent"),
             new Option("stats-port", "PORT", "none", "HTTP port for /stats, /metrics (Prometheus) and /health"),
+            new Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on (it shows workers and the process: keep it private)"),
             new Option("demo-network-difficulty", "DIFF", "0.05", "the demo chain's fixed network difficulty (at most 1)"),
             new Option("demo-block-interval", "SECONDS", "never", "the demo chain also finds a block of its own this often"),
             new Option("tls-port", "PORT[:DIFF],…", "none", "Stratum-over-TLS port(s) (stratum+ssl://), with --tls-cert and --tls-key"),
@@ -98,6 +99,7 @@ public final class PoolConfig {
     Path rpcCookie;
     Path shareLog;
     Integer statsPort;
+    InetAddress statsBind = InetAddress.getLoopbackAddress();
     Difficulty demoNetworkDifficulty = Difficulty.of("0.05");
     Duration demoBlockInterval;
     List<Port> tlsPorts = List.of();
@@ -212,7 +214,7 @@ public final class PoolConfig {
         if (help) {
             return;
         }
-        bind = m.containsKey("bind") ? address(single(m, "bind")) : null;
+        bind = m.containsKey("bind") ? address("bind", single(m, "bind")) : null;
         if (m.containsKey("port")) {
             ports = ports("port", m.get("port"));
         }
@@ -259,6 +261,9 @@ public final class PoolConfig {
         rpcCookie = m.containsKey("rpc-cookie") ? Path.of(single(m, "rpc-cookie")) : null;
         shareLog = m.containsKey("share-log") ? Path.of(single(m, "share-log")) : null;
         statsPort = m.containsKey("stats-port") ? port("stats-port", single(m, "stats-port")) : null;
+        if (m.containsKey("stats-bind")) {
+            statsBind = address("stats-bind", single(m, "stats-bind"));
+        }
         if (m.containsKey("demo-network-difficulty")) {
             demoNetworkDifficulty = difficulty("demo-network-difficulty", single(m, "demo-network-difficulty"));
             if (demoNetworkDifficulty.toDouble() > 1) {
@@ -315,6 +320,9 @@ public final class PoolConfig {
         }
         if (!tlsPorts.isEmpty() && (tlsCert == null || tlsKey == null)) {
             throw new ConfigException("--tls-port needs --tls-cert and --tls-key (PEM files)");
+        }
+        if (statsPort == null && !statsBind.isLoopbackAddress()) {
+            throw new ConfigException("--stats-bind is used only with --stats-port");
         }
         if (tlsPorts.isEmpty() && (tlsCert != null || tlsKey != null)) {
             throw new ConfigException("--tls-cert and --tls-key are used only with --tls-port");
@@ -419,11 +427,11 @@ public final class PoolConfig {
         throw new ConfigException("--" + flag + " " + v + ": use " + String.join(" or ", allowed));
     }
 
-    private static InetAddress address(String v) throws ConfigException {
+    private static InetAddress address(String flag, String v) throws ConfigException {
         try {
             return InetAddress.getByName(v.strip());
         } catch (UnknownHostException e) {
-            throw new ConfigException("--bind " + v + " is not an address of this machine");
+            throw new ConfigException("--" + flag + " " + v + " is not an address of this machine");
         }
     }
 

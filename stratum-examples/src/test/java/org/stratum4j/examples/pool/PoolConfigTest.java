@@ -39,6 +39,8 @@ class PoolConfigTest {
         assertThat(defaults.maxConnectionsPerAddress).isEqualTo(1000);
         assertThat(defaults.eventLoops).isNull();
         assertThat(defaults.banThreshold).isEqualTo(100);
+        assertThat(defaults.statsBind.isLoopbackAddress()).as("stats stay private unless asked").isTrue();
+        assertThat(PoolConfig.parse("--stats-port", "8080", "--stats-bind", "0.0.0.0").statsBind.isAnyLocalAddress()).isTrue();
         assertThat(PoolConfig.parse("--ban-threshold", "0").banThreshold).isZero();
         PoolConfig c = PoolConfig.parse("--max-connections", "20000", "--max-connections-per-address", "20000", "--event-loops", "3");
         assertThat(c.maxConnections).isEqualTo(20_000);
@@ -67,6 +69,7 @@ class PoolConfigTest {
         "--max-connections-per-address lots      | --max-connections-per-address lots: expected a whole number 1..10000000",
         "--event-loops 300                       | --event-loops 300: expected a whole number 1..256",
         "--ban-threshold -1                      | --ban-threshold -1: expected a whole number 0..1000000",
+        "--stats-bind 0.0.0.0                    | --stats-bind is used only with --stats-port",
         "--demo-network-difficulty 2             | --demo-network-difficulty 2 is above 1",
         "--port 3333 --stats-port 3333           | port 3333 is given twice",
         "--proxy-protocol=yes                    | --proxy-protocol takes no value",

@@ -46,7 +46,7 @@ class PoolMainTest {
         Run r = run("--help");
         assertThat(r.status()).isZero();
         for (String flag : List.of("--bind", "--port", "--chain", "--difficulty", "--vardiff", "--mode", "--payout-address", "--rpc-url",
-                "--rpc-user", "--rpc-password", "--rpc-cookie", "--share-log", "--stats-port", "--demo-network-difficulty",
+                "--rpc-user", "--rpc-password", "--rpc-cookie", "--share-log", "--stats-port", "--stats-bind", "--demo-network-difficulty",
                 "--tls-port", "--tls-cert", "--tls-key", "--proxy-protocol", "--instance-id", "--max-connections",
                 "--max-connections-per-address", "--event-loops", "--ban-threshold", "--config")) {
             assertThat(r.out()).contains("  " + flag + " ");

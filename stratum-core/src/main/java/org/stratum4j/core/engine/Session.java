@@ -11,6 +11,7 @@ import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.job.Job;
 import org.stratum4j.core.protocol.MinerMessage;
 import org.stratum4j.core.protocol.PoolMessage;
+import org.stratum4j.core.share.MerkleRootCache;
 import org.stratum4j.core.share.RejectReason;
 
 /**
@@ -62,7 +63,7 @@ public final class Session {
     double acceptedDifficulty;
     final long[] rejected = new long[RejectReason.values().length];
     /** The last share's merkle root: miners roll version and nonce on one extranonce2 for a while. */
-    final org.stratum4j.core.share.MerkleRootCache roots = new org.stratum4j.core.share.MerkleRootCache();
+    final MerkleRootCache roots = new MerkleRootCache();
     long blocks;
     Instant lastAcceptedAt;
     Instant windowStart;

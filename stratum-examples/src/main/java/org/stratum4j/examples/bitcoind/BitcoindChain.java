@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter {
     private volatile Consumer<BlockTemplate> listener;
     private volatile boolean running;
     private volatile boolean reachable = true;
-    private final java.util.concurrent.atomic.AtomicLong outages = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong outages = new AtomicLong();
     private BlockTemplate last;
 
     /** A chain reached through {@code rpc}. */

@@ -23,9 +23,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.bitcoin.Network;
@@ -60,7 +63,7 @@ public final class BitcoindRpc implements AutoCloseable {
     private final int maxResponseBytes;
     private final HttpClient http;
     /** The HTTP client's threads, ours to stop: the JDK 17 client has no close of its own. */
-    private final java.util.concurrent.ExecutorService httpThreads;
+    private final ExecutorService httpThreads;
     private final AtomicLong ids = new AtomicLong();
 
     private BitcoindRpc(Builder b) {
@@ -69,8 +72,8 @@ public final class BitcoindRpc implements AutoCloseable {
         this.requestTimeout = b.requestTimeout;
         this.longPollTimeout = b.longPollTimeout;
         this.maxResponseBytes = b.maxResponseBytes;
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        this.httpThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        AtomicInteger n = new AtomicInteger();
+        this.httpThreads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bitcoind-rpc-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -197,7 +197,6 @@ public final class LoadGenMain {
                 connections, target, processes, rate, seconds, connectSeconds, idle);
 
         List<Child> children = new ArrayList<>();
-        LoadReport inProcess = null;
         Thread inProcessThread = null;
         LoadReport[] holder = new LoadReport[1];
         Throwable[] failed = new Throwable[1];
@@ -243,8 +242,7 @@ public final class LoadGenMain {
             if (failed[0] != null) {
                 throw new IOException("the load generator failed: " + failed[0], failed[0]);
             }
-            inProcess = holder[0];
-            total.merge(inProcess);
+            total.merge(holder[0]);
         }
         for (Child c : children) {
             total.merge(c.await(hardStop));

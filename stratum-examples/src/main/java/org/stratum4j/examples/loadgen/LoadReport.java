@@ -21,9 +21,13 @@ public final class LoadReport {
         int connections;
 
         void arrived(long nanos) {
-            first = Math.min(first, nanos);
-            last = Math.max(last, nanos);
-            connections++;
+            add(nanos, nanos, 1);
+        }
+
+        void add(long firstNanos, long lastNanos, int count) {
+            first = Math.min(first, firstNanos);
+            last = Math.max(last, lastNanos);
+            connections += count;
         }
 
         /** Nanoseconds from the first connection to receive the job to the last. */
@@ -124,12 +128,7 @@ public final class LoadReport {
         o.rejectedByCode.forEach((k, v) -> rejectedByCode.merge(k, v, Long::sum));
         o.closeReasons.forEach((k, v) -> closeReasons.merge(k, v, Long::sum));
         roundTrip.add(o.roundTrip);
-        o.jobs.forEach((id, a) -> {
-            JobArrival m = jobs.computeIfAbsent(id, k -> new JobArrival());
-            m.first = Math.min(m.first, a.first);
-            m.last = Math.max(m.last, a.last);
-            m.connections += a.connections;
-        });
+        o.jobs.forEach((id, a) -> jobs.computeIfAbsent(id, k -> new JobArrival()).add(a.first, a.last, a.connections));
     }
 
     private static final String PREFIX = "loadgen-report ";
@@ -187,10 +186,8 @@ public final class LoadReport {
                 case "rtt" -> r.roundTrip.add(LatencyHistogram.decode(line.substring(PREFIX.length() + "rtt ".length())));
                 case "job" -> {
                     String[] j = line.substring(PREFIX.length() + "job ".length()).split(" ");
-                    JobArrival a = r.jobs.computeIfAbsent(j[0], k -> new JobArrival());
-                    a.first = Math.min(a.first, Long.parseLong(j[1]));
-                    a.last = Math.max(a.last, Long.parseLong(j[2]));
-                    a.connections += Integer.parseInt(j[3]);
+                    r.jobs.computeIfAbsent(j[0], k -> new JobArrival())
+                            .add(Long.parseLong(j[1]), Long.parseLong(j[2]), Integer.parseInt(j[3]));
                 }
                 default -> {
                     // "end" and anything newer than this reader

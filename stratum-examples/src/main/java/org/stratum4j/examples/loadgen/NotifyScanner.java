@@ -97,7 +97,7 @@ final class NotifyScanner {
             return null;
         }
         for (int i = start + 1; i < end - 1; i++) {
-            if (b[i] == '\\' || b[i] < 0x20 || b[i] < 0) {
+            if (b[i] == '\\' || b[i] < 0x20) { // bytes are signed: this also refuses non-ASCII
                 return null;
             }
         }

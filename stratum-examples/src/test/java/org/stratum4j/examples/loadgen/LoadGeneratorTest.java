@@ -14,18 +14,15 @@ import org.stratum4j.core.protocol.StratumError;
 import org.stratum4j.core.share.RejectReason;
 import org.stratum4j.examples.pool.ConfigException;
 import org.stratum4j.examples.pool.ExamplePool;
-import org.stratum4j.examples.pool.PoolConfig;
 import org.stratum4j.examples.pool.PoolMain;
+import org.stratum4j.examples.testing.TestPools;
 
 /** The load generator against the example pool in this process, over loopback. */
 class LoadGeneratorTest {
 
     static ExamplePool pool(String... extra) throws ConfigException {
-        String[] base = {"--bind", "127.0.0.1", "--port", "0", "--difficulty", "1024", "--vardiff", "off", "--stats-port", "0"};
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return ExamplePool.start(PoolConfig.parse(args));
+        return TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", "0", "--difficulty", "1024", "--vardiff", "off", "--stats-port",
+            "0"}, extra);
     }
 
     @Test

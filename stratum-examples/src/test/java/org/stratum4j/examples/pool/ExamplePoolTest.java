@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.stratum4j.examples.miner.CpuMiner;
+import org.stratum4j.examples.testing.TestPools;
 
 /** The example pool on its demo chain with the CPU miner, in one process over loopback. */
 class ExamplePoolTest {
@@ -22,11 +23,8 @@ class ExamplePoolTest {
     }
 
     static ExamplePool pool(String... extra) throws ConfigException {
-        String[] base = {"--bind", "127.0.0.1", "--port", "0", "--demo-network-difficulty", "0.002", "--difficulty", "0.0005"};
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return ExamplePool.start(PoolConfig.parse(args));
+        return TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", "0", "--demo-network-difficulty", "0.002", "--difficulty",
+            "0.0005"}, extra);
     }
 
     @Test

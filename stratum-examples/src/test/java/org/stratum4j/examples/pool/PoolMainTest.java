@@ -2,12 +2,11 @@ package org.stratum4j.examples.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.stratum4j.examples.testing.TestPools;
 
 /** The command line as an operator meets it: a child JVM, its exit status and what it prints. */
 class PoolMainTest {
@@ -16,9 +15,7 @@ class PoolMainTest {
     }
 
     static Run run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                "-cp", System.getProperty("java.class.path"), PoolMain.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = TestPools.childCommand(args);
         Process p = new ProcessBuilder(cmd).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();

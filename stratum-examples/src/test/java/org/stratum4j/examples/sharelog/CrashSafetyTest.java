@@ -2,7 +2,6 @@ package org.stratum4j.examples.sharelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stratum4j.examples.pool.PoolMain;
+import org.stratum4j.examples.testing.TestPools;
 import org.stratum4j.examples.testing.ValidShareMiner;
 
 /**
@@ -28,10 +28,9 @@ class CrashSafetyTest {
     private static final String DIFFICULTY = ValidShareMiner.DIFFICULTY;
 
     static Process startPool(int port, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-                "-cp", System.getProperty("java.class.path"), PoolMain.class.getName(), "--bind", "127.0.0.1", "--port",
-                Integer.toString(port), "--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS, "--share-log", log.toString(),
-                "--difficulty", DIFFICULTY, "--vardiff", "off", "--vardiff-min", DIFFICULTY));
+        List<String> cmd = TestPools.childCommand("--bind", "127.0.0.1", "--port", Integer.toString(port), "--mode", "pool",
+                "--payout-address", PoolMain.DEMO_ADDRESS, "--share-log", log.toString(), "--difficulty", DIFFICULTY, "--vardiff", "off",
+                "--vardiff-min", DIFFICULTY);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 

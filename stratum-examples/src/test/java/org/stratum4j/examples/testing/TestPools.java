@@ -1,0 +1,31 @@
+package org.stratum4j.examples.testing;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import org.stratum4j.examples.pool.ConfigException;
+import org.stratum4j.examples.pool.ExamplePool;
+import org.stratum4j.examples.pool.PoolConfig;
+import org.stratum4j.examples.pool.PoolMain;
+
+/** Example pools for tests: in this JVM from a test's base flags plus its own, or as a child JVM's command line. */
+public final class TestPools {
+
+    private TestPools() {
+    }
+
+    /** Starts a pool in this JVM with {@code base} followed by {@code extra} (later flags win where they repeat). */
+    public static ExamplePool start(String[] base, String... extra) throws ConfigException {
+        List<String> args = new ArrayList<>(List.of(base));
+        args.addAll(List.of(extra));
+        return ExamplePool.start(PoolConfig.parse(args.toArray(String[]::new)));
+    }
+
+    /** The command that runs {@link PoolMain} with {@code args} in a child JVM on this test's class path. */
+    public static List<String> childCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
+                "-cp", System.getProperty("java.class.path"), PoolMain.class.getName()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+}

@@ -68,6 +68,17 @@ import org.stratum4j.core.share.Verdict;
  * durable {@link ShareSink} an accepted share's {@code true} waits for the sink. Time comes only
  * from the injected {@link Clock}.
  *
+ * <p><b>The difficulty rule.</b> A share is judged at a difficulty no harder than the one in force
+ * when its job was sent to that session (the last {@code mining.set_difficulty} before that job's
+ * {@code mining.notify}), for as long as the job is valid: in the job book and among the last
+ * {@value Session#JOB_MEMORY} jobs sent to the session. It is the easier of that and the current
+ * difficulty, and it is what the share is credited at. A new difficulty always reaches the miner
+ * with a job id it has not seen: {@code mining.set_difficulty} is followed by the session's last
+ * job under a fresh id, or by the next new job when the last one is gone. Real miners need both:
+ * cpuminer applies a difficulty from the next notify on and lets each thread finish its current
+ * work, with that work's job id and target, so during a quick series of changes it still submits
+ * shares on jobs sent one, two or three changes ago, each meeting the difficulty it came with.
+ *
  * <p>Thread-safe in the sense above: per-session calls on the session's loop, template calls from
  * one other thread.
  */
@@ -520,9 +531,9 @@ public final class PoolEngine {
             return;
         }
         Difficulty judgedAt = s.difficulty.current();
-        if (sent >= 0 && s.sentEpochs[sent] < s.difficultyEpoch) {
-            // Work sent before the last difficulty change is judged at the easier of the two.
-            judgedAt = Difficulty.min(judgedAt, s.previousDifficulty);
+        if (sent >= 0) {
+            // The difficulty rule: never harder than the one the job went out with, however many changes since.
+            judgedAt = Difficulty.min(judgedAt, s.sentDifficulties[sent]);
         }
         Verdict v = validator.check(job, s.extranonce1, submit, s.versionMask, judgedAt.toTarget(), now.getEpochSecond(),
                 duplicates, s.roots);
@@ -655,8 +666,6 @@ public final class PoolEngine {
     // ------------------------------------------------------------------ difficulty
 
     private void difficultyChanged(Session s, Difficulty now) {
-        s.previousDifficulty = s.announcedDifficulty == null ? now : s.announcedDifficulty;
-        s.difficultyEpoch++;
         emit(s, new SetDifficulty(now));
         Job last = s.lastJob();
         if (last != null && jobBook.find(s.lastBaseId()) != null) {

@@ -21,8 +21,12 @@ import org.stratum4j.core.share.RejectReason;
  */
 public final class Session {
 
-    /** How many delivered jobs a session remembers, for the difficulty grace rule and reissued ids. */
-    static final int JOB_MEMORY = 8;
+    /**
+     * How many delivered jobs a session remembers, with the difficulty each was sent at. A share on
+     * a job older than that gets 21; with vardiff changing at most every 10 s and templates every
+     * 30 s, 16 covers well over a minute, longer than cpuminer's 60 s scan keeps a job.
+     */
+    static final int JOB_MEMORY = 16;
     /** Most requests held while an authorization is pending; more closes the connection. */
     static final int MAX_HELD_REQUESTS = 256;
 
@@ -40,16 +44,18 @@ public final class Session {
     String payoutKey;
     byte[] payoutScript;
     final DifficultyPolicy.Controller difficulty;
-    Difficulty previousDifficulty;
-    /** The difficulty last sent with {@code mining.set_difficulty}. */
+    /** The difficulty last sent with {@code mining.set_difficulty}: the one every job sent after it is mined at. */
     Difficulty announcedDifficulty;
-    int difficultyEpoch;
 
-    /** Jobs delivered to this session, newest last: id, the base job it is work of, the job, the epoch at delivery. */
+    /**
+     * Jobs delivered to this session, newest last: id, the base job it is work of, the job, and the
+     * difficulty announced when it was sent (miners such as cpuminer apply a difficulty from the
+     * next notify on and finish older work at the difficulty that came with it).
+     */
     final String[] sentIds = new String[JOB_MEMORY];
     final String[] sentBaseIds = new String[JOB_MEMORY];
     final Job[] sentJobs = new Job[JOB_MEMORY];
-    final int[] sentEpochs = new int[JOB_MEMORY];
+    final Difficulty[] sentDifficulties = new Difficulty[JOB_MEMORY];
     int sentNext;
 
     /** Replies and messages in order: while the head waits (durable sink), later ones queue behind it. */
@@ -76,7 +82,6 @@ public final class Session {
         this.openedAt = now;
         this.windowStart = now;
         this.difficulty = difficulty;
-        this.previousDifficulty = difficulty.current();
     }
 
     /** One queued item of output: a message, a pre-encoded line, or a reply still waiting for its sink. */
@@ -91,7 +96,7 @@ public final class Session {
         sentIds[i] = job.id();
         sentBaseIds[i] = baseId;
         sentJobs[i] = job;
-        sentEpochs[i] = difficultyEpoch;
+        sentDifficulties[i] = announcedDifficulty == null ? difficulty.current() : announcedDifficulty;
     }
 
     /** Index of a delivered job with this id, or -1. */
@@ -110,6 +115,7 @@ public final class Session {
         java.util.Arrays.fill(sentIds, null);
         java.util.Arrays.fill(sentBaseIds, null);
         java.util.Arrays.fill(sentJobs, null);
+        java.util.Arrays.fill(sentDifficulties, null);
         sentNext = 0;
     }
 

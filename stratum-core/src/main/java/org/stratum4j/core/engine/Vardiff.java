@@ -19,6 +19,16 @@ import org.stratum4j.core.bitcoin.Difficulty;
  * without them (default 30 s: a miner far too slow gets an easier difficulty within a minute,
  * guessing from the silence that a share would take at least twice as long as it has waited). It
  * changes only when the ideal is outside [½, 2]× the current value, so noise does not cause churn.
+ *
+ * <p>Changes are also bounded in time: after a change, the next one waits at least
+ * {@link Builder#minimumChangeInterval} (default 10 s), however fast the shares come. Only the
+ * session's first change is exempt, so that a miner far faster than its port's starting difficulty
+ * is corrected after its first {@link Builder#sharesPerRetarget} shares rather than flooding the
+ * pool for the interval. Without the bound, a miner coming back from a pause climbs a staircase of
+ * changes a second apart (each estimate still diluted by the pause); with it, each step waits for
+ * enough shares to land close to the ideal, and at most six changes a minute reach any miner. The
+ * engine judges shares on older jobs at the difficulty they were sent with, so a change never costs
+ * the miner a share; the bound keeps the miner's view (and the job memory) steady.
  * Results are clamped to [minimum, maximum] and the miner's own floor; difficulties of 1 and more
  * are rounded to whole numbers (many ASIC firmwares parse them as integers), smaller ones to three
  * significant digits.
@@ -31,6 +41,7 @@ public final class Vardiff implements DifficultyPolicy {
     private final double decaySeconds;
     private final int sharesPerRetarget;
     private final double retargetSeconds;
+    private final double minimumChangeSeconds;
 
     private Vardiff(Builder b) {
         this.secondsPerShare = b.secondsPerShare;
@@ -39,6 +50,7 @@ public final class Vardiff implements DifficultyPolicy {
         this.decaySeconds = b.decayPeriod.toMillis() / 1000.0;
         this.sharesPerRetarget = b.sharesPerRetarget;
         this.retargetSeconds = b.retargetTime.toMillis() / 1000.0;
+        this.minimumChangeSeconds = b.minimumChangeInterval.toMillis() / 1000.0;
     }
 
     /** A builder with the defaults above; minimum 0.001 and maximum 2^40 unless set. */
@@ -87,6 +99,8 @@ public final class Vardiff implements DifficultyPolicy {
         private Instant lastUpdate;
         private Instant lastRetarget;
         private int sharesSinceRetarget;
+        private Instant lastChange;
+        private boolean changedBefore;
 
         Session(Difficulty start, Instant now) {
             this.current = start;
@@ -94,6 +108,7 @@ public final class Vardiff implements DifficultyPolicy {
             this.estimateStart = now;
             this.lastUpdate = now;
             this.lastRetarget = now;
+            this.lastChange = now;
         }
 
         @Override
@@ -118,12 +133,17 @@ public final class Vardiff implements DifficultyPolicy {
             decayTo(now);
             rate += judgedAt.toDouble() / decaySeconds;
             sharesSinceRetarget++;
-            return sharesSinceRetarget >= sharesPerRetarget ? retarget(now) : null;
+            return sharesSinceRetarget >= sharesPerRetarget && mayChange(now) ? retarget(now) : null;
         }
 
         @Override
         public Difficulty onTick(Instant now) {
-            return seconds(lastRetarget, now) >= retargetSeconds ? retarget(now) : null;
+            return seconds(lastRetarget, now) >= retargetSeconds && mayChange(now) ? retarget(now) : null;
+        }
+
+        /** The churn bound: the first change at once, later ones at least the minimum interval apart. */
+        private boolean mayChange(Instant now) {
+            return !changedBefore || seconds(lastChange, now) >= minimumChangeSeconds;
         }
 
         private void decayTo(Instant now) {
@@ -160,12 +180,17 @@ public final class Vardiff implements DifficultyPolicy {
             // Bound before rounding, so that no estimate (however wild) makes an unrepresentable difficulty.
             double bounded = Math.min(Math.max(ideal, low.toDouble()), maximum.toDouble());
             Difficulty next = DifficultyPolicy.clamp(round(bounded), low, maximum);
-            return next.compareTo(current) == 0 ? null : change(next, now, silent);
+            if (next.compareTo(current) == 0) {
+                return null;
+            }
+            changedBefore = true;
+            return change(next, now, silent);
         }
 
         private Difficulty change(Difficulty d, Instant now, boolean restartEstimate) {
             current = d;
             lastRetarget = now;
+            lastChange = now;
             sharesSinceRetarget = 0;
             if (restartEstimate) {
                 // What was measured at a difficulty that found nothing (or that the miner overrode) says little.
@@ -185,6 +210,7 @@ public final class Vardiff implements DifficultyPolicy {
         private Duration decayPeriod = Duration.ofSeconds(60);
         private int sharesPerRetarget = 8;
         private Duration retargetTime = Duration.ofSeconds(30);
+        private Duration minimumChangeInterval = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -228,6 +254,16 @@ public final class Vardiff implements DifficultyPolicy {
         /** Time after which a retarget is considered without shares, 1 s to 1 hour (default 30 s). */
         public Builder retargetTime(Duration d) {
             this.retargetTime = within(d, Duration.ofSeconds(1), Duration.ofHours(1), "retarget time");
+            return this;
+        }
+
+        /**
+         * Least time between two changes after a session's first, 0 s to 1 hour (default 10 s). A
+         * miner's own request ({@code mining.suggest_difficulty}, {@code minimum-difficulty}) is
+         * applied at once and starts the interval again.
+         */
+        public Builder minimumChangeInterval(Duration d) {
+            this.minimumChangeInterval = within(d, Duration.ZERO, Duration.ofHours(1), "minimum change interval");
             return this;
         }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,6 +35,7 @@ class VardiffTest {
         int shares;
         double firstChangeAt = -1;
         boolean firstChangeUp;
+        final List<Double> changes = new ArrayList<>();
 
         Sim(double hashrate, Difficulty start) {
             this.hashrate = hashrate;
@@ -42,7 +45,7 @@ class VardiffTest {
 
         void drawNextShare() {
             double lambda = hashrate / (controller.current().toDouble() * TWO_32);
-            nextShare = now - Math.log(1 - random.nextDouble()) / lambda;
+            nextShare = lambda == 0 ? Double.POSITIVE_INFINITY : now - Math.log(1 - random.nextDouble()) / lambda;
         }
 
         Instant at(double t) {
@@ -67,6 +70,9 @@ class VardiffTest {
                 } else {
                     nextTick += TICK;
                     changed = controller.onTick(at(now));
+                }
+                if (changed != null) {
+                    changes.add(now);
                 }
                 if (changed != null && firstChangeAt < 0) {
                     firstChangeAt = now;
@@ -121,6 +127,60 @@ class VardiffTest {
         assertThat(change[1]).as("direction").isEqualTo(-1);
     }
 
+    /** Seconds between consecutive changes after the first. */
+    private static List<Double> gapsAfterTheFirst(List<Double> changes) {
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 2; i < changes.size(); i++) {
+            gaps.add(changes.get(i) - changes.get(i - 1));
+        }
+        return gaps;
+    }
+
+    @ParameterizedTest(name = "{0} H/s")
+    @ValueSource(doubles = {1e6, 1e9, 1e12, 1e15})
+    void changesAreAtLeastTheMinimumIntervalApartAfterTheFirst(double hashrate) {
+        Sim sim = new Sim(hashrate, Difficulty.of("1e-9"));
+        sim.runUntil(600);
+        // Hash rate swings that each call for a change at once.
+        for (double factor : new double[] {40, 1.0 / 40, 40, 1.0 / 40}) {
+            sim.hashrate *= factor;
+            sim.drawNextShare();
+            sim.runUntil(sim.now + 120);
+        }
+        assertThat(sim.changes).as("changes made").hasSizeGreaterThan(4);
+        assertThat(gapsAfterTheFirst(sim.changes)).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(10.0));
+    }
+
+    @Test
+    void theFirstChangeIsNotHeldBackSoAFastMinerIsCorrectedAfterItsFirstShares() {
+        // A 1 PH/s miner on a port starting at 1: eight shares, a few microseconds, then the change.
+        Sim sim = new Sim(1e15, Difficulty.ONE);
+        sim.runUntil(1);
+        assertThat(sim.firstChangeAt).isBetween(0.0, 0.001);
+        assertThat(sim.shares).isLessThan(200);
+    }
+
+    @Test
+    void aMinerBackFromAPauseIsRetargetedInAFewSpacedStepsNotAStaircase() {
+        // cpuminer stopped for 70 s: the silence lowers its difficulty twice; then it mines at full speed again.
+        Sim sim = new Sim(1.3e7, Difficulty.of("0.001"));
+        sim.runUntil(600);
+        double hashrate = sim.hashrate;
+        sim.hashrate = 0;
+        sim.drawNextShare();
+        sim.runUntil(sim.now + 70);
+        double resumed = sim.now;
+        sim.hashrate = hashrate;
+        sim.drawNextShare();
+        sim.changes.clear();
+        sim.runUntil(resumed + 120);
+        assertThat(sim.changes).as("changes in the two minutes after the pause").hasSizeBetween(1, 4);
+        for (int i = 1; i < sim.changes.size(); i++) {
+            assertThat(sim.changes.get(i) - sim.changes.get(i - 1)).isGreaterThanOrEqualTo(10.0);
+        }
+        assertThat(sim.controller.current().toDouble() / sim.idealDifficulty()).as("difficulty / ideal").isBetween(0.4, 2.5);
+    }
+
     @Test
     void neverBelowTheMinersFloorNorOutsideTheBounds() {
         DifficultyPolicy.Controller c = POLICY.start(Difficulty.of(1000), START);
@@ -145,6 +205,8 @@ class VardiffTest {
         assertThatThrownBy(() -> Vardiff.builder().secondsPerShare(0)).hasMessageContaining("outside 0.1..3600");
         assertThatThrownBy(() -> Vardiff.builder().sharesPerRetarget(0)).hasMessageContaining("outside 1..1000");
         assertThatThrownBy(() -> Vardiff.builder().retargetTime(Duration.ZERO)).hasMessageContaining("retarget time");
+        assertThatThrownBy(() -> Vardiff.builder().minimumChangeInterval(Duration.ofSeconds(-1)))
+                .hasMessageContaining("minimum change interval PT-1S is outside PT0S..PT1H");
         assertThatThrownBy(() -> Vardiff.builder().minimum(Difficulty.of(10)).maximum(Difficulty.of(1)).build())
                 .hasMessageContaining("above its maximum");
     }

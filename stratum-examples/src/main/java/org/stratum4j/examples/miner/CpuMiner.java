@@ -25,15 +25,30 @@ import org.stratum4j.transport.nio.StratumClient;
 /**
  * A CPU miner: one Stratum connection, N hashing threads. Each thread takes its own extranonce2
  * range (its index in the first two bytes), hashes the 80-byte header with the nonce rolled in
- * place, and submits every hash that meets the share target. A new job or difficulty restarts the
- * threads on the new work at once. Slow next to any ASIC, and meant for demos and tests.
+ * place, and submits every hash that meets the share target. When the threads move to new work is
+ * the {@link WorkSwitch}: at once (the default), or as cpuminer does, which is how a pool is tested
+ * against miners that finish old work. Slow next to any ASIC, and meant for demos and tests.
  */
 public final class CpuMiner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CpuMiner.class);
+    /** cpuminer's LP_SCANTIME: the longest a thread scans one piece of Stratum work. */
+    private static final long CPUMINER_SCAN_NANOS = 60_000_000_000L;
 
-    /** The current work, replaced whole on every notify or difficulty change. */
-    private record Work(Job job, byte[] extranonce1, int extranonce2Size, Target target, long generation) {
+    /** When the hashing threads leave their current work. */
+    public enum WorkSwitch {
+        /** On every notify, and a new difficulty applies to the current job at once. */
+        IMMEDIATE,
+        /**
+         * As cpuminer 2.5.1: a new difficulty applies from the next notify on; each thread keeps its
+         * work (job id and target) until it finds a share or has scanned it for 60 s, then takes the
+         * newest; a notify with {@code clean_jobs} restarts every thread at once.
+         */
+        CPUMINER
+    }
+
+    /** One piece of work, replaced whole on every notify (and, when switching at once, on every difficulty change). */
+    private record Work(Job job, byte[] extranonce1, int extranonce2Size, Difficulty difficulty, Target target, long generation) {
     }
 
     private final InetSocketAddress pool;
@@ -41,15 +56,20 @@ public final class CpuMiner implements AutoCloseable {
     private final String user;
     private final String password;
     private final int threads;
+    private final WorkSwitch workSwitch;
     private final LongAdder hashes = new LongAdder();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong generations = new AtomicLong();
+    private final AtomicLong difficultyChanges = new AtomicLong();
+    private final AtomicLong acceptedAtAnEarlierDifficulty = new AtomicLong();
     private final List<Thread> workers = new ArrayList<>();
     private final Object workChanged = new Object();
     private ClientGroup group;
     private StratumClient client;
     private volatile Work work;
+    /** Bumped by a clean notify: with {@link WorkSwitch#CPUMINER}, every thread restarts. */
+    private volatile long restarts;
     private volatile Difficulty difficulty = Difficulty.ONE;
     private volatile Notify lastNotify;
     private volatile StratumClient.Subscription subscription;
@@ -61,6 +81,12 @@ public final class CpuMiner implements AutoCloseable {
      * {@code threads} threads (1..256).
      */
     public CpuMiner(InetSocketAddress pool, ClientTls tls, String user, String password, int threads) {
+        this(pool, tls, user, password, threads, WorkSwitch.IMMEDIATE);
+    }
+
+    /** As above, leaving old work as {@code workSwitch} says. */
+    public CpuMiner(InetSocketAddress pool, ClientTls tls, String user, String password, int threads, WorkSwitch workSwitch) {
+        this.workSwitch = Objects.requireNonNull(workSwitch, "workSwitch");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.tls = tls;
         this.user = Objects.requireNonNull(user, "user");
@@ -83,12 +109,18 @@ public final class CpuMiner implements AutoCloseable {
             public void onNotify(StratumClient c, Notify notify) {
                 lastNotify = notify;
                 newWork();
+                if (notify.cleanJobs()) {
+                    restarts++;
+                }
             }
 
             @Override
             public void onSetDifficulty(StratumClient c, Difficulty d) {
                 difficulty = d;
-                newWork();
+                difficultyChanges.incrementAndGet();
+                if (workSwitch == WorkSwitch.IMMEDIATE) {
+                    newWork();
+                }
             }
 
             @Override
@@ -125,7 +157,8 @@ public final class CpuMiner implements AutoCloseable {
         }
         byte[] en1 = sub.extranonce1();
         Job job = Job.fromNotify(n, en1.length, sub.extranonce2Size(), Instant.now());
-        work = new Work(job, en1, sub.extranonce2Size(), difficulty.toTarget(), generations.incrementAndGet());
+        Difficulty d = difficulty;
+        work = new Work(job, en1, sub.extranonce2Size(), d, d.toTarget(), generations.incrementAndGet());
         synchronized (workChanged) {
             workChanged.notifyAll();
         }
@@ -156,16 +189,22 @@ public final class CpuMiner implements AutoCloseable {
             }
             Job job = w.job();
             byte[] header = job.header(w.extranonce1(), en2, job.version(), job.ntime(), 0).serialize();
+            boolean lazy = workSwitch == WorkSwitch.CPUMINER;
+            long restartsAtStart = restarts;
+            long scanStart = System.nanoTime();
             long done = 0;
             for (long nonce = 0; nonce <= 0xffffffffL && running; nonce++) {
                 LittleEndian.writeInt32(header, 76, (int) nonce);
                 hasher.sha256d(header, 0, 80, hash, 0);
                 if (w.target().isMetBy(hash, 0)) {
-                    submit(job, en2, (int) nonce);
+                    submit(w, en2, (int) nonce);
+                    if (lazy && work != w) {
+                        break;
+                    }
                 }
                 if ((++done & 0xffff) == 0) {
                     hashes.add(0x10000);
-                    if (work != w) {
+                    if (lazy ? restarts != restartsAtStart || System.nanoTime() - scanStart > CPUMINER_SCAN_NANOS : work != w) {
                         break;
                     }
                 }
@@ -173,10 +212,15 @@ public final class CpuMiner implements AutoCloseable {
         }
     }
 
-    private void submit(Job job, byte[] en2, int nonce) {
+    private void submit(Work w, byte[] en2, int nonce) {
+        Job job = w.job();
+        boolean earlierDifficulty = !w.difficulty().equals(difficulty);
         client.submit(user, job.id(), en2, (int) job.ntime(), nonce).whenComplete((r, e) -> {
             if (e == null && r.isTrue()) {
                 accepted.incrementAndGet();
+                if (earlierDifficulty) {
+                    acceptedAtAnEarlierDifficulty.incrementAndGet();
+                }
             } else {
                 rejected.incrementAndGet();
                 LOG.debug("share rejected: {}", e != null ? e.getMessage() : r.error());
@@ -197,6 +241,16 @@ public final class CpuMiner implements AutoCloseable {
     /** Shares the pool rejected (or that got no answer). */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** {@code mining.set_difficulty} messages received. */
+    public long difficultyChanges() {
+        return difficultyChanges.get();
+    }
+
+    /** Accepted shares on work that came with an earlier difficulty than the latest one received. */
+    public long acceptedAtAnEarlierDifficulty() {
+        return acceptedAtAnEarlierDifficulty.get();
     }
 
     /** The current share difficulty. */

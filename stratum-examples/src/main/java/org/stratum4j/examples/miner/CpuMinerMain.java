@@ -27,6 +27,10 @@ public final class CpuMinerMain {
               --tls-trust FILE   over stratum+ssl, trust the pool certificate(s) in this PEM file (default: the JDK's CAs)
               --tls-insecure     over stratum+ssl, accept any certificate (loopback testing only)
               --seconds N        stop after N seconds (default: run until interrupted)
+              --work-switch immediate|cpuminer
+                                 immediate: every notify or difficulty moves the threads to new work at once;
+                                 cpuminer: as cpuminer 2.5.1, a difficulty applies from the next notify and each
+                                 thread finishes its work until a share (to test a pool with) (default: immediate)
             """;
 
     /** Entry point; exits 2 on a bad option or a refused connection. */
@@ -38,6 +42,7 @@ public final class CpuMinerMain {
         Path trust = null;
         boolean insecure = false;
         long seconds = 0;
+        CpuMiner.WorkSwitch workSwitch = CpuMiner.WorkSwitch.IMMEDIATE;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -47,7 +52,7 @@ public final class CpuMinerMain {
                         return;
                     }
                     case "--tls-insecure" -> insecure = true;
-                    case "--url", "--user", "--password", "--threads", "--tls-trust", "--seconds" -> {
+                    case "--url", "--user", "--password", "--threads", "--tls-trust", "--seconds", "--work-switch" -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(a + " needs a value");
                         }
@@ -58,6 +63,7 @@ public final class CpuMinerMain {
                             case "--password" -> password = v;
                             case "--threads" -> threads = Integer.parseInt(v);
                             case "--tls-trust" -> trust = Path.of(v);
+                            case "--work-switch" -> workSwitch = workSwitch(v);
                             default -> seconds = Long.parseLong(v);
                         }
                     }
@@ -73,7 +79,7 @@ public final class CpuMinerMain {
             if (scheme.equals("stratum+ssl")) {
                 tls = insecure ? ClientTls.insecureTrustAll() : trust != null ? ClientTls.trusting(trust) : ClientTls.systemTrust();
             }
-            CpuMiner miner = new CpuMiner(new InetSocketAddress(uri.getHost(), uri.getPort()), tls, user, password, threads);
+            CpuMiner miner = new CpuMiner(new InetSocketAddress(uri.getHost(), uri.getPort()), tls, user, password, threads, workSwitch);
             try {
                 miner.start();
             } catch (Exception e) {
@@ -102,6 +108,14 @@ public final class CpuMinerMain {
             last = now;
         }
         miner.close();
+    }
+
+    private static CpuMiner.WorkSwitch workSwitch(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "immediate" -> CpuMiner.WorkSwitch.IMMEDIATE;
+            case "cpuminer" -> CpuMiner.WorkSwitch.CPUMINER;
+            default -> throw new IllegalArgumentException("--work-switch " + v + ": use immediate or cpuminer");
+        };
     }
 
     private static String rootMessage(Throwable e) {

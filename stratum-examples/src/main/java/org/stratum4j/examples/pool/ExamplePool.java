@@ -147,7 +147,8 @@ public final class ExamplePool implements AutoCloseable {
         PoolStats stats = new PoolStats(clock, shareLog == null ? ShareSink.discard() : shareLog,
                 c.mode == PoolConfig.Mode.POOL ? new PplnsWindow(1) : null);
         DifficultyPolicy difficulty = c.vardiff
-                ? Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin).maximum(c.vardiffMax).build()
+                ? Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin).maximum(c.vardiffMax)
+                        .minimumChangeInterval(Duration.ofMillis(Math.round(c.vardiffChangeInterval * 1000))).build()
                 : DifficultyPolicy.fixed(c.vardiffMin, c.vardiffMax);
         PoolEngine engine = PoolEngine.builder()
                 .clock(clock)

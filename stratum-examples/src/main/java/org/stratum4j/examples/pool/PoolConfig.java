@@ -59,6 +59,7 @@ public final class PoolConfig {
             new Option("difficulty", "DIFF", "0.001 demo, 1024 bitcoind", "starting share difficulty"),
             new Option("vardiff", "on|off", "on", "adjust each miner's difficulty to its hashrate"),
             new Option("vardiff-seconds-per-share", "SECONDS", "3.33", "vardiff's target time between a miner's shares"),
+            new Option("vardiff-change-interval", "SECONDS", "10", "least time between two difficulty changes of one miner after its first"),
             new Option("vardiff-min", "DIFF", "0.00001 demo, 1 bitcoind", "lowest difficulty vardiff sets"),
             new Option("vardiff-max", "DIFF", "1099511627776", "highest difficulty vardiff sets"),
             new Option("rpc-url", "URL", "http://127.0.0.1:8332/", "Bitcoin Core's RPC endpoint"),
@@ -91,6 +92,7 @@ public final class PoolConfig {
     Difficulty difficulty;
     boolean vardiff = true;
     double vardiffSecondsPerShare = 10.0 / 3;
+    double vardiffChangeInterval = 10;
     Difficulty vardiffMin;
     Difficulty vardiffMax = Difficulty.of(1L << 40);
     URI rpcUrl = URI.create("http://127.0.0.1:8332/");
@@ -236,6 +238,9 @@ public final class PoolConfig {
         }
         if (m.containsKey("vardiff-seconds-per-share")) {
             vardiffSecondsPerShare = number("vardiff-seconds-per-share", single(m, "vardiff-seconds-per-share"), 0.1, 3600);
+        }
+        if (m.containsKey("vardiff-change-interval")) {
+            vardiffChangeInterval = number("vardiff-change-interval", single(m, "vardiff-change-interval"), 0, 3600);
         }
         vardiffMin = m.containsKey("vardiff-min") ? difficulty("vardiff-min", single(m, "vardiff-min"))
                 : Difficulty.of(chain == Chain.DEMO ? "0.00001" : "1");

@@ -283,6 +283,72 @@ class EngineTest {
     }
 
     @Test
+    void aShareIsJudgedAtTheDifficultyItsJobWasSentWithHoweverManyChangesCameSince() {
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        m.connection().take();
+        byte[] en2 = new byte[8];
+        // Three rises in a row (×4, ×16, ×64), each with a fresh job the miner has not started yet.
+        List<String> ids = new ArrayList<>();
+        for (String d : new String[] {"0.000000004", "0.000000016", "0.000000064"}) {
+            engine.receive(m.session(), new SuggestDifficulty(RequestId.of(9), Difficulty.of(d)));
+            List<PoolMessage> out = m.connection().take();
+            assertThat(FakeConnection.lastSetDifficulty(out).difficulty()).isEqualTo(Difficulty.of(d));
+            Notify fresh = FakeConnection.lastNotify(out);
+            assertThat(fresh.jobId()).as("a job id not seen before").isNotEqualTo(a.job().id()).isNotIn(ids);
+            ids.add(fresh.jobId());
+        }
+        // A share on the first job that meets EASY and nothing harder: still worth EASY, three changes later.
+        Difficulty quadruple = Difficulty.of("0.000000004");
+        long nonce = nonceWhere(a.job(), m.session(), en2, h -> EASY.toTarget().isMetBy(h) && !quadruple.toTarget().isMetBy(h));
+        events.clear();
+        assertThat(answer(m, submit(a.job().id(), en2, T0, nonce)).isTrue()).isTrue();
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.difficulty()).isEqualTo(EASY));
+        // On the job sent at ×4 (the first reissue), a share meeting ×4 but not ×16 is accepted at ×4 ...
+        Difficulty sixteen = Difficulty.of("0.000000016");
+        long second = nonceWhere(a.job(), m.session(), en2, nonce + 1, h -> quadruple.toTarget().isMetBy(h) && !sixteen.toTarget().isMetBy(h));
+        events.clear();
+        assertThat(answer(m, submit(ids.get(0), en2, T0, second)).isTrue()).isTrue();
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.difficulty()).isEqualTo(quadruple));
+        // ... and one meeting only EASY is not: that job came with ×4.
+        long weak = nonceWhere(a.job(), m.session(), en2, second + 1, h -> EASY.toTarget().isMetBy(h) && !quadruple.toTarget().isMetBy(h));
+        assertThat(answer(m, submit(ids.get(0), en2, T0, weak)).error().code()).isEqualTo(23);
+        // A drop is applied to old work at once: judged at the easier of the two.
+        engine.receive(m.session(), new SuggestDifficulty(RequestId.of(9), Difficulty.of("0.000000002")));
+        m.connection().take();
+        long third = nonceWhere(a.job(), m.session(), en2, weak + 1,
+                h -> Difficulty.of("0.000000002").toTarget().isMetBy(h) && !quadruple.toTarget().isMetBy(h));
+        events.clear();
+        assertThat(answer(m, submit(ids.get(2), en2, T0, third)).isTrue()).isTrue();
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.difficulty()).isEqualTo(Difficulty.of("0.000000002")));
+    }
+
+    @Test
+    void aDifficultyChangeRacingANewTipReachesTheMinerWithTheNewTipsJob() {
+        Announcement first = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), first);
+        m.connection().take();
+        // The template thread has a new tip (the old tip's jobs are gone) but this session's loop has not delivered it yet.
+        Announcement second = engine.newTemplate(template(2, 0x207fffff));
+        Difficulty higher = Difficulty.of("0.000000004");
+        engine.receive(m.session(), new SuggestDifficulty(RequestId.of(9), higher));
+        List<PoolMessage> out = m.connection().take();
+        assertThat(FakeConnection.lastSetDifficulty(out).difficulty()).isEqualTo(higher);
+        assertThat(out).as("no reissue of a job that is gone").noneMatch(Notify.class::isInstance);
+        engine.deliver(m.session(), second);
+        Notify next = FakeConnection.lastNotify(m.connection().take());
+        assertThat(next.jobId()).isEqualTo(second.job().id());
+        // The new tip's job came after the change: it is judged at the new difficulty.
+        byte[] en2 = new byte[8];
+        long weak = nonceWhere(second.job(), m.session(), en2, h -> EASY.toTarget().isMetBy(h) && !higher.toTarget().isMetBy(h));
+        assertThat(answer(m, submit(next.jobId(), en2, T0, weak)).error().code()).isEqualTo(23);
+        long strong = nonceWhere(second.job(), m.session(), en2, weak + 1, h -> higher.toTarget().isMetBy(h));
+        assertThat(answer(m, submit(next.jobId(), en2, T0, strong)).isTrue()).isTrue();
+    }
+
+    @Test
     void vardiffRaisesAFastMinersDifficultyAndSendsAFreshJobAtOnce() {
         engine = builder().difficultyPolicy(Vardiff.builder().minimum(Difficulty.of("1e-12")).build()).build();
         Announcement a = engine.newTemplate(template(1, 0x207fffff));

@@ -29,6 +29,8 @@ import org.stratum4j.examples.bitcoind.RpcException;
 import org.stratum4j.core.engine.ShareSink;
 import org.stratum4j.examples.demo.DemoChain;
 import org.stratum4j.examples.sharelog.ShareLog;
+import org.stratum4j.examples.store.ShareStore;
+import org.stratum4j.examples.store.StoreException;
 import org.stratum4j.examples.stats.PoolStats;
 import org.stratum4j.examples.stats.PplnsWindow;
 import org.stratum4j.examples.stats.StatsServer;
@@ -56,10 +58,12 @@ public final class ExamplePool implements AutoCloseable {
     private final DemoChain demo;
     private final PoolStats stats;
     private final ShareLog shareLog;
+    private final ShareStore store;
     private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
-                        DemoChain demo, PoolStats stats, ShareLog shareLog, StatsServer statsServer) {
+                        DemoChain demo, PoolStats stats, ShareLog shareLog, ShareStore store, StatsServer statsServer) {
+        this.store = store;
         this.config = config;
         this.network = network;
         this.engine = engine;
@@ -138,9 +142,18 @@ public final class ExamplePool implements AutoCloseable {
         ShareLog shareLog = null;
         if (c.shareLog != null) {
             try {
-                shareLog = ShareLog.open(c.shareLog, 100_000);
+                shareLog = ShareLog.open(c.shareLog, 100_000, c.database != null);
             } catch (IOException e) {
                 throw new ConfigException("cannot open the share log " + c.shareLog + ": " + e.getMessage());
+            }
+        }
+        ShareStore store = null;
+        if (c.database != null) {
+            try {
+                store = ShareStore.open(c.database, c.instanceId, shareLog, c.shareRetentionDays, clock);
+            } catch (StoreException e) {
+                closeQuietly(shareLog);
+                throw new ConfigException(e.getMessage());
             }
         }
         // Pool mode accounts shares over a window of twice the network difficulty (resized with every template).
@@ -188,6 +201,7 @@ public final class ExamplePool implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
+            closeQuietly(store);
             closeQuietly(shareLog);
             throw new ConfigException(e.getMessage());
         }
@@ -195,9 +209,11 @@ public final class ExamplePool implements AutoCloseable {
         if (c.statsPort != null) {
             InetSocketAddress at = new InetSocketAddress(c.statsBind, c.statsPort);
             try {
-                statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT));
+                statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT),
+                        store == null ? null : store::status);
             } catch (IOException e) {
                 server.close();
+                closeQuietly(store);
                 closeQuietly(shareLog);
                 throw new ConfigException(e.getMessage());
             }
@@ -208,7 +224,7 @@ public final class ExamplePool implements AutoCloseable {
             }
             server.announce(engine.newTemplate(t));
         });
-        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, shareLog, statsServer);
+        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, shareLog, store, statsServer);
         pool.banner();
         return pool;
     }
@@ -216,6 +232,12 @@ public final class ExamplePool implements AutoCloseable {
     private static void closeQuietly(ShareLog log) {
         if (log != null) {
             log.close();
+        }
+    }
+
+    private static void closeQuietly(ShareStore store) {
+        if (store != null) {
+            store.close();
         }
     }
 
@@ -241,7 +263,10 @@ public final class ExamplePool implements AutoCloseable {
             LOG.info("stats on http://{}:{}/stats (also /metrics, /health)", statsServer.address().getAddress().isAnyLocalAddress()
                     ? "127.0.0.1" : statsServer.address().getAddress().getHostAddress(), statsServer.address().getPort());
         }
-        if (shareLog != null) {
+        if (store != null) {
+            LOG.info("shares go to the share store at {} through the journal {} (on disk before miners hear 'true')", config.database,
+                    config.shareLog);
+        } else if (shareLog != null) {
             LOG.info("accepted shares are logged to {} before miners hear 'true'", config.shareLog);
         }
         if (demo != null) {
@@ -280,7 +305,15 @@ public final class ExamplePool implements AutoCloseable {
         return java.util.Optional.ofNullable(statsServer).map(StatsServer::address);
     }
 
-    /** Stops the chain, then the server (flushing what miners are owed), the stats endpoint and the share log. */
+    /** The share store, when {@code --database} was given. */
+    public java.util.Optional<ShareStore> store() {
+        return java.util.Optional.ofNullable(store);
+    }
+
+    /**
+     * Stops the chain, then the server (flushing what miners are owed), the stats endpoint, the
+     * share log, and the share store (after copying what the log holds, for up to 10 s).
+     */
     @Override
     public void close() {
         chain.stop();
@@ -289,6 +322,7 @@ public final class ExamplePool implements AutoCloseable {
             statsServer.close();
         }
         closeQuietly(shareLog);
+        closeQuietly(store);
         LOG.info("stopped");
     }
 }

@@ -67,6 +67,10 @@ public final class PoolConfig {
             new Option("rpc-password", "PASSWORD", "none", "RPC password"),
             new Option("rpc-cookie", "FILE", "none", "Bitcoin Core's .cookie file (instead of user and password)"),
             new Option("share-log", "FILE", "none", "append every share as a JSON line, on disk before its 'true' is sent"),
+            new Option("database", "URL", "none", "PostgreSQL share store: postgresql://user:password@host:port/dbname or jdbc:postgresql:…;"
+                    + " the share log becomes its journal (default file stratum4j-journal-INSTANCE.jsonl)"),
+            new Option("database-password-file", "FILE", "none", "the database password, when not in the URL (else PGPASSWORD)"),
+            new Option("share-retention-days", "DAYS", "30", "days of shares the database keeps (older daily partitions are dropped)"),
             new Option("stats-port", "PORT", "none", "HTTP port for /stats, /metrics (Prometheus) and /health"),
             new Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on (it shows workers and the process: keep it private)"),
             new Option("demo-network-difficulty", "DIFF", "0.05", "the demo chain's fixed network difficulty (at most 1)"),
@@ -100,6 +104,9 @@ public final class PoolConfig {
     String rpcPassword;
     Path rpcCookie;
     Path shareLog;
+    /** The share store, or null; its password never leaves this value's own toString. */
+    org.stratum4j.examples.store.DatabaseUrl database;
+    int shareRetentionDays = 30;
     Integer statsPort;
     InetAddress statsBind = InetAddress.getLoopbackAddress();
     Difficulty demoNetworkDifficulty = Difficulty.of("0.05");
@@ -299,6 +306,22 @@ public final class PoolConfig {
         }
         if (m.containsKey("event-loops")) {
             eventLoops = whole("event-loops", single(m, "event-loops"), 1, 256);
+        }
+        if (m.containsKey("share-retention-days")) {
+            shareRetentionDays = whole("share-retention-days", single(m, "share-retention-days"), 1, 3650);
+        }
+        if (m.containsKey("database")) {
+            Path passwordFile = m.containsKey("database-password-file") ? Path.of(single(m, "database-password-file")) : null;
+            try {
+                database = org.stratum4j.examples.store.DatabaseUrl.parse(single(m, "database"), passwordFile, System.getenv("PGPASSWORD"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--database: " + e.getMessage());
+            }
+            if (shareLog == null) {
+                shareLog = Path.of("stratum4j-journal-" + instanceId + ".jsonl");
+            }
+        } else if (m.containsKey("database-password-file")) {
+            throw new ConfigException("--database-password-file needs --database");
         }
         checkTogether();
     }

@@ -38,7 +38,11 @@ import org.stratum4j.core.engine.ShareSink;
  * the share, which the miner then hears as an error rather than a lie). One writer thread takes
  * everything queued, writes it in one call and forces it once (grouped fsync), then completes the
  * whole group. A crash can leave a torn last line; {@link #read} skips it, and reopening starts the
- * next line on a fresh line. Rejected shares are counted by the engine, not logged.
+ * next line on a fresh line. Rejected shares are counted by the engine and logged only when asked
+ * ({@link #open(Path, int, boolean)}: the share store's rollups count them), without a wait.
+ *
+ * <p>The log is also the share store's journal: {@link #durableLength()} is how far it is on disk,
+ * and each line's byte offset is that share's sequence number.
  */
 public final class ShareLog implements ShareSink, AutoCloseable {
 
@@ -52,12 +56,19 @@ public final class ShareLog implements ShareSink, AutoCloseable {
     private final FileChannel channel;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
+    private final boolean includeRejected;
+    private final int capacity;
+    private final java.util.concurrent.atomic.LongAdder droppedRejected = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean running = true;
     private volatile long written;
+    private volatile long durableLength;
 
-    private ShareLog(Path path, FileChannel channel, int capacity) {
+    private ShareLog(Path path, FileChannel channel, int capacity, boolean includeRejected, long size) {
         this.path = path;
         this.channel = channel;
+        this.includeRejected = includeRejected;
+        this.capacity = capacity;
+        this.durableLength = size;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::writeLoop, "share-log");
         this.writer.setDaemon(true);
@@ -71,6 +82,11 @@ public final class ShareLog implements ShareSink, AutoCloseable {
      * @throws IOException when the file cannot be opened for writing
      */
     public static ShareLog open(Path path, int capacity) throws IOException {
+        return open(path, capacity, false);
+    }
+
+    /** As {@link #open(Path, int)}; with {@code includeRejected}, rejected shares are logged too (with their reason). */
+    public static ShareLog open(Path path, int capacity, boolean includeRejected) throws IOException {
         if (capacity < 1) {
             throw new IllegalArgumentException("share log capacity " + capacity + " must be at least 1");
         }
@@ -86,8 +102,9 @@ public final class ShareLog implements ShareSink, AutoCloseable {
                 size++;
             }
         }
+        ch.force(false);
         ch.position(size);
-        return new ShareLog(path, ch, capacity);
+        return new ShareLog(path, ch, capacity, includeRejected, size);
     }
 
     @Override
@@ -97,7 +114,12 @@ public final class ShareLog implements ShareSink, AutoCloseable {
 
     @Override
     public CompletionStage<Void> record(ShareEvent e) {
-        if (!e.accepted()) {
+        if (!e.accepted() && (!includeRejected || e.rejectReason() == org.stratum4j.core.share.RejectReason.NOT_SUBSCRIBED)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!e.accepted() && queue.remainingCapacity() < capacity / 2) {
+            // Rejected shares are statistics: under a flood they must not crowd out the ones miners wait for.
+            droppedRejected.increment();
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> stored = new CompletableFuture<>();
@@ -126,6 +148,12 @@ public final class ShareLog implements ShareSink, AutoCloseable {
             g.writeStringField("difficulty", e.difficulty().toString());
             g.writeStringField("hash", e.hash() == null ? null : e.hash().toDisplayHex());
             g.writeBooleanField("block", e.block());
+            if (e.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null) {
+                g.writeStringField("remote", a.getAddress().getHostAddress());
+            }
+            if (!e.accepted()) {
+                g.writeStringField("reject", e.rejectReason().name().toLowerCase(java.util.Locale.ROOT));
+            }
             g.writeEndObject();
         } catch (IOException x) {
             throw new UncheckedIOException(x);
@@ -170,6 +198,7 @@ public final class ShareLog implements ShareSink, AutoCloseable {
             }
             channel.force(false);
             written += group.size();
+            durableLength += bytes;
             for (Pending p : group) {
                 p.stored().complete(null);
             }
@@ -179,6 +208,21 @@ public final class ShareLog implements ShareSink, AutoCloseable {
                 p.stored().completeExceptionally(e);
             }
         }
+    }
+
+    /** Bytes of the file on disk (written and forced): a reader may ship everything before this offset. */
+    public long durableLength() {
+        return durableLength;
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    /** Rejected shares left out because the queue was over half full (they are statistics, never acknowledged). */
+    public long droppedRejected() {
+        return droppedRejected.sum();
     }
 
     /** Shares written and forced so far. */
@@ -229,7 +273,8 @@ public final class ShareLog implements ShareSink, AutoCloseable {
         return skipped;
     }
 
-    private static LoggedShare parse(String line) {
+    /** One line of a log (without its newline) as a share, or null when it is not a whole share line (a torn one). */
+    public static LoggedShare parse(String line) {
         Map<String, String> f = new HashMap<>();
         boolean block = false;
         try (JsonParser p = JSON.createParser(line)) {
@@ -254,10 +299,12 @@ public final class ShareLog implements ShareSink, AutoCloseable {
         } catch (IOException e) {
             return null;
         }
-        if (!f.containsKey("time") || !f.containsKey("hash") || !f.containsKey("nonce")) {
+        if (!f.containsKey("time") || !f.containsKey("worker") || !f.containsKey("difficulty")
+                || !f.containsKey("reject") && (!f.containsKey("hash") || !f.containsKey("nonce"))) {
             return null;
         }
         return new LoggedShare(f.get("time"), f.get("worker"), f.get("job"), f.get("extranonce1"), f.get("extranonce2"),
-                f.get("ntime"), f.get("nonce"), f.get("version"), f.get("difficulty"), f.get("hash"), block);
+                f.get("ntime"), f.get("nonce"), f.get("version"), f.get("difficulty"), f.get("hash"), block, f.get("remote"),
+                f.get("reject"));
     }
 }

@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.stratum4j.core.engine.Announcement;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.share.RejectReason;
+import org.stratum4j.examples.store.ShareStore;
 import org.stratum4j.transport.nio.TransportMetrics;
 
 /**
@@ -36,9 +38,11 @@ public final class StatsServer implements AutoCloseable {
     private final PoolEngine engine;
     private final TransportMetrics transport;
     private final String mode;
+    private final Supplier<ShareStore.Status> store;
 
     private StatsServer(HttpServer http, ExecutorService thread, PoolStats stats, PoolEngine engine, TransportMetrics transport,
-                        String mode) {
+                        String mode, Supplier<ShareStore.Status> store) {
+        this.store = store;
         this.http = http;
         this.thread = thread;
         this.stats = stats;
@@ -54,6 +58,12 @@ public final class StatsServer implements AutoCloseable {
      */
     public static StatsServer start(InetSocketAddress at, PoolStats stats, PoolEngine engine, TransportMetrics transport,
                                     String mode) throws IOException {
+        return start(at, stats, engine, transport, mode, null);
+    }
+
+    /** As above, also showing the share store's state ({@code store} may be null: no store). */
+    public static StatsServer start(InetSocketAddress at, PoolStats stats, PoolEngine engine, TransportMetrics transport,
+                                    String mode, Supplier<ShareStore.Status> store) throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(at, 64);
@@ -67,7 +77,7 @@ public final class StatsServer implements AutoCloseable {
         });
         http.setExecutor(thread);
         StatsServer s = new StatsServer(http, thread, Objects.requireNonNull(stats), Objects.requireNonNull(engine),
-                Objects.requireNonNull(transport), mode);
+                Objects.requireNonNull(transport), mode, store);
         http.createContext("/stats", ex -> s.answer(ex, "application/json", s.statsJson()));
         http.createContext("/metrics", ex -> s.answer(ex, "text/plain; version=0.0.4", s.prometheus()));
         http.createContext("/health", ex -> {
@@ -150,6 +160,16 @@ public final class StatsServer implements AutoCloseable {
                 g.writeEndObject();
                 g.writeEndObject();
             }
+            if (store != null) {
+                ShareStore.Status st = store.get();
+                g.writeObjectFieldStart("store");
+                g.writeBooleanField("reachable", st.reachable());
+                g.writeNumberField("backlog_entries", st.backlogEntries());
+                g.writeNumberField("oldest_waiting_seconds", oldestWaitingSeconds(st));
+                g.writeNumberField("shipped", st.shipped());
+                g.writeNumberField("outages", st.outages());
+                g.writeEndObject();
+            }
             ProcessFigures pf = ProcessFigures.now();
             g.writeObjectFieldStart("process");
             g.writeNumberField("pid", pf.pid());
@@ -187,6 +207,16 @@ public final class StatsServer implements AutoCloseable {
         metric(b, "stratum_blocks_found_total", "counter", "Blocks found (submitted to the chain).", e.blocks());
         metric(b, "stratum_received_bytes_total", "counter", "Bytes received from miners.", transport.bytesIn());
         metric(b, "stratum_sent_bytes_total", "counter", "Bytes sent to miners.", transport.bytesOut());
+        if (store != null) {
+            ShareStore.Status st = store.get();
+            metric(b, "stratum_store_reachable", "gauge", "Whether the share store's database answered the last attempt (1) or not (0).",
+                    st.reachable() ? 1 : 0);
+            metric(b, "stratum_store_backlog_entries", "gauge", "Journaled shares not yet copied into the database.", st.backlogEntries());
+            metric(b, "stratum_store_oldest_waiting_seconds", "gauge", "Age of the oldest share waiting for the database (0: none).",
+                    oldestWaitingSeconds(st));
+            metric(b, "stratum_store_shipped_total", "counter", "Journal entries copied into the database since start.", st.shipped());
+            metric(b, "stratum_store_outages_total", "counter", "Times the database became unreachable.", st.outages());
+        }
         ProcessFigures pf = ProcessFigures.now();
         if (pf.residentBytes() >= 0) {
             metric(b, "process_resident_memory_bytes", "gauge", "Resident memory of the pool process.", pf.residentBytes());
@@ -211,6 +241,11 @@ public final class StatsServer implements AutoCloseable {
             b.append(String.format(Locale.ROOT, "%.6g", value));
         }
         b.append('\n');
+    }
+
+    private static double oldestWaitingSeconds(ShareStore.Status st) {
+        return st.oldestWaiting() == null ? 0 : Math.max(0, java.time.Duration.between(st.oldestWaiting(), java.time.Instant.now())
+                .toMillis() / 1000.0);
     }
 
     private static String name(RejectReason r) {

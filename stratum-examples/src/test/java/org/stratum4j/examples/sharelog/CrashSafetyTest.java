@@ -3,9 +3,6 @@ package org.stratum4j.examples.sharelog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,37 +31,14 @@ class CrashSafetyTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void awaitListening(Process pool, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!pool.isAlive()) {
-                throw new AssertionError("the pool exited with status " + pool.exitValue());
-            }
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                if (s.isConnected()) {
-                    return;
-                }
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new AssertionError("the pool did not listen on " + port + " within 30 s");
-    }
-
     @Test
     void everyShareThatGotTrueIsInTheLogAfterSigkillAndThePoolRestartsOnTheSameLog(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("shares.jsonl");
-        int port = freePort();
+        int port = TestPools.freePort();
         Process pool = startPool(port, log);
         Set<String> acknowledged;
         try {
-            awaitListening(pool, port);
+            TestPools.awaitListening(pool, port);
             try (ValidShareMiner miner = new ValidShareMiner(port, "crash.rig", 64)) {
                 // Kill the pool mid-stream, with shares in flight, once a good number has been acknowledged.
                 Thread killer = new Thread(() -> {
@@ -95,10 +69,10 @@ class CrashSafetyTest {
         assertThat(inLog).as("every acknowledged share is in the log").containsAll(acknowledged);
 
         // A new pool starts on the same log, appends after what is there, and the log reads back whole.
-        int again = freePort();
+        int again = TestPools.freePort();
         Process restarted = startPool(again, log);
         try {
-            awaitListening(restarted, again);
+            TestPools.awaitListening(restarted, again);
             try (ValidShareMiner miner = new ValidShareMiner(again, "crash.rig", 64)) {
                 miner.mine(1L << 40, 0, () -> miner.acknowledged.size() >= 20);
                 miner.drain();

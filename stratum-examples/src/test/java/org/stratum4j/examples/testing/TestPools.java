@@ -1,8 +1,13 @@
 package org.stratum4j.examples.testing;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.stratum4j.examples.pool.ConfigException;
 import org.stratum4j.examples.pool.ExamplePool;
 import org.stratum4j.examples.pool.PoolConfig;
@@ -27,5 +32,30 @@ public final class TestPools {
                 "-cp", System.getProperty("java.class.path"), PoolMain.class.getName()));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /** A loopback port free at the time of asking. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits (up to 30 s) until the child pool listens on loopback {@code port}; fails if it exits first. */
+    public static void awaitListening(Process pool, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!pool.isAlive()) {
+                throw new AssertionError("the pool exited with status " + pool.exitValue());
+            }
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                if (s.isConnected()) {
+                    return;
+                }
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("the pool did not listen on " + port + " within 30 s");
     }
 }

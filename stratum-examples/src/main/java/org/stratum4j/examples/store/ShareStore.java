@@ -1,0 +1,616 @@
+package org.stratum4j.examples.store;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.bitcoin.Difficulty;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.examples.sharelog.LoggedShare;
+import org.stratum4j.examples.sharelog.ShareLog;
+
+/**
+ * The share store: copies the pool's journal (its {@link ShareLog}, where every share is on disk
+ * before the miner hears {@code true}) into PostgreSQL, in batches, exactly once.
+ *
+ * <p>One thread, one connection. Each batch is the journal's next complete lines up to what is on
+ * disk; it goes in one transaction: the accepted shares by {@code COPY}, the 10-minute worker
+ * rollups by one upsert (rows in a fixed order, so pool processes sharing the database never
+ * deadlock), and the instance's progress (the journal offset after the batch), guarded by the
+ * offset before it. A crash at any moment leaves the database at the end of some batch and the
+ * journal on disk, so after a restart the same lines are copied once. Each share's {@code seq} is
+ * its byte offset in the journal.
+ *
+ * <p>While the database is away mining goes on: shares wait in the journal (one WARN line), the
+ * connection is retried with backoff up to 30 s, and the backlog is copied when it is back (one
+ * INFO line). {@link #status()} says how far behind the store is.
+ *
+ * <p>An advisory lock per instance id, held by the connection, keeps a second process with the
+ * same {@code --instance-id} from shipping into the same database.
+ */
+public final class ShareStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShareStore.class);
+    private static final int MAX_BATCH_BYTES = 4 << 20;
+    private static final long INSTANCE_LOCK_BASE = 0x53746f7265000000L; // "Store" and the instance id
+    private static final Duration MAINTENANCE_EVERY = Duration.ofHours(1);
+    private static final int DAYS_AHEAD = 3;
+    private static final String COPY = "COPY shares (instance_id, seq, created_at, worker, job_id, extranonce1, extranonce2, ntime,"
+            + " nonce, version, difficulty, actual_difficulty, hash, block, remote_address) FROM STDIN (FORMAT text)";
+    private static final String ROLLUP = "INSERT INTO worker_stats AS w (worker, bucket, shares, difficulty, rejected_stale,"
+            + " rejected_duplicate, rejected_low_difficulty, rejected_invalid, best_difficulty)"
+            + " SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::float8[], ?::bigint[], ?::bigint[], ?::bigint[],"
+            + " ?::bigint[], ?::float8[])"
+            + " ON CONFLICT (worker, bucket) DO UPDATE SET shares = w.shares + excluded.shares,"
+            + " difficulty = w.difficulty + excluded.difficulty, rejected_stale = w.rejected_stale + excluded.rejected_stale,"
+            + " rejected_duplicate = w.rejected_duplicate + excluded.rejected_duplicate,"
+            + " rejected_low_difficulty = w.rejected_low_difficulty + excluded.rejected_low_difficulty,"
+            + " rejected_invalid = w.rejected_invalid + excluded.rejected_invalid,"
+            + " best_difficulty = greatest(w.best_difficulty, excluded.best_difficulty)";
+
+    /**
+     * How far the store is behind the journal.
+     *
+     * @param reachable      whether the last attempt to reach the database succeeded
+     * @param backlogEntries journal entries (shares, accepted or rejected) not yet in the database
+     * @param oldestWaiting  when the oldest of them was journaled, or null when there are none
+     * @param shipped        entries copied since start
+     * @param outages        outages since start
+     */
+    public record Status(boolean reachable, long backlogEntries, Instant oldestWaiting, long shipped, long outages) {
+    }
+
+    private final DatabaseUrl url;
+    private final int instanceId;
+    private final ShareLog journal;
+    private final FileChannel reader;
+    private final int retentionDays;
+    private final Clock clock;
+    private final Thread thread;
+    private final Set<LocalDate> partitions = new HashSet<>();
+    private volatile boolean running = true;
+    private volatile boolean reachable = true;
+    private volatile long shippedOffset;
+    private volatile long shipped;
+    private volatile long outages;
+    private volatile long journaledAtOpen;
+    private volatile Instant oldestWaiting;
+    private final long writtenAtOpen;
+    private Connection connection;
+    private Instant outageSince;
+    private long shippedAtOutage;
+    private Instant nextMaintenance = Instant.MIN;
+
+    private ShareStore(DatabaseUrl url, int instanceId, ShareLog journal, FileChannel reader, int retentionDays, Clock clock) {
+        this.url = url;
+        this.instanceId = instanceId;
+        this.journal = journal;
+        this.reader = reader;
+        this.retentionDays = retentionDays;
+        this.clock = clock;
+        this.writtenAtOpen = journal.written();
+        this.thread = new Thread(this::run, "share-store");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Connects, migrates the schema, takes this instance's lock, reads how far its journal was
+     * copied, and starts copying the rest.
+     *
+     * @param retentionDays days of shares kept; older daily partitions are dropped (1..3650)
+     * @throws StoreException with one sentence when the database cannot be used (unreachable, wrong password, no such
+     *     database, a newer schema, the same instance id shipping from elsewhere, a journal shorter than what was copied)
+     */
+    public static ShareStore open(DatabaseUrl url, int instanceId, ShareLog journal, int retentionDays, Clock clock) {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(journal, "journal");
+        Objects.requireNonNull(clock, "clock");
+        if (instanceId < 0 || instanceId > 255) {
+            throw new IllegalArgumentException("instance id " + instanceId + " is outside 0..255");
+        }
+        if (retentionDays < 1 || retentionDays > 3650) {
+            throw new IllegalArgumentException("share retention " + retentionDays + " days is outside 1..3650");
+        }
+        FileChannel reader;
+        try {
+            reader = FileChannel.open(journal.path(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new StoreException("cannot read the journal " + journal.path() + ": " + e.getMessage(), e);
+        }
+        ShareStore store = new ShareStore(url, instanceId, journal, reader, retentionDays, clock);
+        try {
+            store.connect();
+            Migrations.apply(store.connection);
+            store.readProgress();
+            store.maintain();
+        } catch (SQLException e) {
+            store.closeQuietly();
+            throw new StoreException("cannot use the share store at " + url + ": " + firstLine(e), e);
+        } catch (StoreException | IOException e) {
+            store.closeQuietly();
+            throw e instanceof StoreException se ? se : new StoreException("cannot read the journal " + journal.path() + ": "
+                    + e.getMessage(), e);
+        }
+        store.thread.start();
+        return store;
+    }
+
+    /** How far behind the journal the database is. */
+    public Status status() {
+        long behind = Math.max(0, journaledAtOpen + (journal.written() - writtenAtOpen) - shipped);
+        return new Status(reachable, behind, behind == 0 ? null : oldestWaiting, shipped, outages);
+    }
+
+    /** The journal offset copied so far. */
+    public long shippedOffset() {
+        return shippedOffset;
+    }
+
+    /** Copies what is on disk (for up to {@code timeout}), then stops and closes the connection. */
+    public void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (reachable && shippedOffset < journal.durableLength() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    // ------------------------------------------------------------------ the thread
+
+    private void run() {
+        long backoffMillis = 1000;
+        while (running) {
+            try {
+                if (connection == null) {
+                    connect();
+                    if (!readProgressAgain()) {
+                        sleep(backoffMillis);
+                        continue;
+                    }
+                }
+                recovered();
+                if (!clock.instant().isBefore(nextMaintenance)) {
+                    maintain();
+                }
+                if (!shipBatch()) {
+                    sleep(100);
+                }
+                backoffMillis = 1000;
+            } catch (SQLException e) {
+                lost(e);
+                sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 30_000);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("share store: cannot read the journal {}: {}", journal.path(), e.toString());
+                sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 30_000);
+            }
+        }
+    }
+
+    private void lost(SQLException e) {
+        closeConnection();
+        if (reachable) {
+            reachable = false;
+            outages++;
+            outageSince = clock.instant();
+            shippedAtOutage = shipped;
+            LOG.warn("share store unreachable ({}): shares stay in the journal {} and are copied when it is back", firstLine(e),
+                    journal.path());
+        }
+    }
+
+    private void recovered() {
+        if (!reachable) {
+            reachable = true;
+            // The INFO line comes once the backlog is copied (see shipBatch), with its size.
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Copies the next batch; false when there was nothing to copy. */
+    private boolean shipBatch() throws SQLException, IOException {
+        long from = shippedOffset;
+        long end = journal.durableLength();
+        if (end <= from) {
+            if (outageSince != null) {
+                LOG.info("share store reachable again after {} s; {} journal entries copied since", Duration.between(outageSince,
+                        clock.instant()).toSeconds(), shipped - shippedAtOutage);
+                outageSince = null;
+            }
+            oldestWaiting = null;
+            return false;
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(end - from, MAX_BATCH_BYTES));
+        while (buf.hasRemaining()) {
+            if (reader.read(buf, from + buf.position()) < 0) {
+                break;
+            }
+        }
+        byte[] bytes = buf.array();
+        int limit = buf.position();
+        int lastNewline = -1;
+        for (int i = limit - 1; i >= 0; i--) {
+            if (bytes[i] == '\n') {
+                lastNewline = i;
+                break;
+            }
+        }
+        if (lastNewline < 0) {
+            if (limit == MAX_BATCH_BYTES) {
+                throw new IOException("a journal line at offset " + from + " is longer than " + MAX_BATCH_BYTES + " bytes");
+            }
+            return false;
+        }
+        Batch batch = new Batch();
+        int start = 0;
+        for (int i = 0; i <= lastNewline; i++) {
+            if (bytes[i] == '\n') {
+                if (i > start) {
+                    batch.add(from + start, new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+        }
+        if (batch.first != null) {
+            oldestWaiting = batch.first;
+        }
+        long to = from + lastNewline + 1;
+        write(batch, from, to);
+        shippedOffset = to;
+        shipped += batch.entries;
+        return true;
+    }
+
+    private void write(Batch b, long from, long to) throws SQLException, IOException {
+        Connection c = connection;
+        c.setAutoCommit(false);
+        try {
+            for (LocalDate day : b.days) {
+                if (!partitions.contains(day)) {
+                    Partitions.ensure(c, day, day);
+                    c.setAutoCommit(false);
+                    partitions.add(day);
+                }
+            }
+            if (b.copy.length() > 0) {
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(b.copy.toString()));
+            }
+            if (!b.rollups.isEmpty()) {
+                try (PreparedStatement p = c.prepareStatement(ROLLUP)) {
+                    int n = b.rollups.size();
+                    String[] workers = new String[n];
+                    Timestamp[] buckets = new Timestamp[n];
+                    Long[][] counts = new Long[5][n];
+                    Double[] difficulty = new Double[n];
+                    Double[] best = new Double[n];
+                    int i = 0;
+                    for (Map.Entry<RollupKey, Rollup> e : b.rollups.entrySet()) {
+                        workers[i] = e.getKey().worker();
+                        buckets[i] = Timestamp.from(Instant.ofEpochSecond(e.getKey().bucket()));
+                        Rollup r = e.getValue();
+                        counts[0][i] = r.shares;
+                        counts[1][i] = r.stale;
+                        counts[2][i] = r.duplicate;
+                        counts[3][i] = r.lowDifficulty;
+                        counts[4][i] = r.invalid;
+                        difficulty[i] = r.difficulty;
+                        best[i] = r.best;
+                        i++;
+                    }
+                    p.setArray(1, array(c, "text", workers));
+                    p.setArray(2, array(c, "timestamptz", buckets));
+                    p.setArray(3, array(c, "int8", counts[0]));
+                    p.setArray(4, array(c, "float8", difficulty));
+                    p.setArray(5, array(c, "int8", counts[1]));
+                    p.setArray(6, array(c, "int8", counts[2]));
+                    p.setArray(7, array(c, "int8", counts[3]));
+                    p.setArray(8, array(c, "int8", counts[4]));
+                    p.setArray(9, array(c, "float8", best));
+                    p.executeUpdate();
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE journal_progress SET shipped_offset = ?, shipped_shares ="
+                    + " shipped_shares + ?, updated_at = now() WHERE instance_id = ? AND shipped_offset = ?")) {
+                p.setLong(1, to);
+                p.setLong(2, b.entries);
+                p.setInt(3, instanceId);
+                p.setLong(4, from);
+                if (p.executeUpdate() != 1) {
+                    throw new SQLException("the progress of instance " + instanceId + " moved under us: is another pool process"
+                            + " shipping as instance " + instanceId + "?");
+                }
+            }
+            c.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is going anyway
+            }
+            throw e;
+        }
+    }
+
+    private static Array array(Connection c, String type, Object[] values) throws SQLException {
+        return c.createArrayOf(type, values);
+    }
+
+    // ------------------------------------------------------------------ connection, progress, maintenance
+
+    private void connect() throws SQLException {
+        Properties p = new Properties();
+        if (url.user() != null) {
+            p.setProperty("user", url.user());
+        }
+        if (url.password() != null) {
+            p.setProperty("password", url.password());
+        }
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("socketTimeout", "60");
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("ApplicationName", "stratum4j-" + instanceId);
+        Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + (INSTANCE_LOCK_BASE
+                + instanceId) + ")")) {
+            r.next();
+            if (!r.getBoolean(1)) {
+                c.close();
+                throw new InstanceBusyException(instanceId);
+            }
+        }
+        connection = c;
+    }
+
+    /** Another connection holds the instance's lock: at start a second process; after an outage, our old session not yet gone. */
+    private static final class InstanceBusyException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        InstanceBusyException(int instanceId) {
+            super("another pool process is shipping shares as instance " + instanceId + " into this database (two processes with"
+                    + " the same --instance-id?)");
+        }
+    }
+
+    private void readProgress() throws SQLException, IOException {
+        Connection c = connection;
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO journal_progress (instance_id, journal, shipped_offset,"
+                + " shipped_shares, updated_at) VALUES (?, ?, 0, 0, now()) ON CONFLICT (instance_id) DO NOTHING")) {
+            p.setInt(1, instanceId);
+            p.setString(2, journal.path().toAbsolutePath().toString());
+            p.executeUpdate();
+        }
+        long offset;
+        try (PreparedStatement p = c.prepareStatement("SELECT shipped_offset FROM journal_progress WHERE instance_id = ?")) {
+            p.setInt(1, instanceId);
+            try (ResultSet r = p.executeQuery()) {
+                r.next();
+                offset = r.getLong(1);
+            }
+        }
+        long length = journal.durableLength();
+        if (offset > length) {
+            throw new StoreException("the database has copied instance " + instanceId + "'s journal up to byte " + offset
+                    + " but the journal " + journal.path() + " has only " + length + ": it is not the journal this instance"
+                    + " wrote (restore it, or give this process another --instance-id)");
+        }
+        shippedOffset = offset;
+        journaledAtOpen = countLines(offset, length);
+    }
+
+    /** After an outage: the progress must be where we left it, or someone else shipped meanwhile. */
+    private boolean readProgressAgain() throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT shipped_offset FROM journal_progress WHERE instance_id = ?")) {
+            p.setInt(1, instanceId);
+            try (ResultSet r = p.executeQuery()) {
+                if (r.next() && r.getLong(1) != shippedOffset) {
+                    LOG.error("share store: instance {}'s progress is at byte {}, not {} where this process left it; is another"
+                            + " process shipping as instance {}? Not shipping until it is resolved", instanceId, r.getLong(1),
+                            shippedOffset, instanceId);
+                    closeConnection();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private long countLines(long from, long to) throws IOException {
+        long lines = 0;
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        for (long pos = from; pos < to; ) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), to - pos));
+            int n = reader.read(buf, pos);
+            if (n <= 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                if (buf.get(i) == '\n') {
+                    lines++;
+                }
+            }
+            pos += n;
+        }
+        return lines;
+    }
+
+    private void maintain() throws SQLException {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Partitions.ensure(connection, today.minusDays(1), today.plusDays(DAYS_AHEAD));
+        int dropped = Partitions.dropBefore(connection, today.minusDays(retentionDays - 1L));
+        if (dropped > 0) {
+            LOG.info("share store: dropped {} daily partitions of shares older than {} days", dropped, retentionDays);
+        }
+        partitions.clear();
+        partitions.addAll(Partitions.days(connection));
+        nextMaintenance = clock.instant().plus(MAINTENANCE_EVERY);
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            connection = null;
+        }
+    }
+
+    private void closeQuietly() {
+        closeConnection();
+        try {
+            reader.close();
+        } catch (IOException ignored) {
+            // read-only
+        }
+    }
+
+    private static String firstLine(SQLException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
+    }
+
+    // ------------------------------------------------------------------ one batch
+
+    private record RollupKey(String worker, long bucket) implements Comparable<RollupKey> {
+        @Override
+        public int compareTo(RollupKey o) {
+            int c = worker.compareTo(o.worker);
+            return c != 0 ? c : Long.compare(bucket, o.bucket);
+        }
+    }
+
+    private static final class Rollup {
+        long shares;
+        double difficulty;
+        long stale;
+        long duplicate;
+        long lowDifficulty;
+        long invalid;
+        double best;
+    }
+
+    /** The rows of one batch: COPY text for the accepted shares, rollups in lock order, and the days they fall on. */
+    private final class Batch {
+        final StringBuilder copy = new StringBuilder();
+        final Map<RollupKey, Rollup> rollups = new TreeMap<>();
+        final Set<LocalDate> days = new HashSet<>();
+        Instant first;
+        long entries;
+
+        void add(long seq, String line) {
+            LoggedShare s = ShareLog.parse(line);
+            entries++;
+            if (s == null) {
+                return; // a line torn by a crash: skipped, as ShareLog.read does
+            }
+            Instant at = Instant.parse(s.time());
+            if (first == null) {
+                first = at;
+            }
+            Rollup r = rollups.computeIfAbsent(new RollupKey(s.worker(), at.getEpochSecond() / 600 * 600), k -> new Rollup());
+            if (!s.accepted()) {
+                switch (s.reject()) {
+                    case "job_not_found" -> r.stale++;
+                    case "duplicate" -> r.duplicate++;
+                    case "low_difficulty" -> r.lowDifficulty++;
+                    default -> r.invalid++;
+                }
+                return;
+            }
+            double actual = Difficulty.ofHash(Sha256Hash.fromDisplayHex(s.hash()));
+            r.shares++;
+            r.difficulty += Double.parseDouble(s.difficulty());
+            r.best = Math.max(r.best, actual);
+            days.add(LocalDate.ofInstant(at, ZoneOffset.UTC));
+            copy.append(instanceId).append('\t').append(seq).append('\t').append(s.time()).append('\t');
+            text(s.worker());
+            copy.append('\t');
+            text(s.job());
+            copy.append('\t').append(s.extranonce1()).append('\t').append(s.extranonce2()).append('\t')
+                    .append(Long.parseLong(s.ntime(), 16)).append('\t').append(Long.parseLong(s.nonce(), 16)).append('\t')
+                    .append(Long.parseLong(s.version(), 16)).append('\t').append(s.difficulty()).append('\t')
+                    .append(actual).append('\t').append(s.hash()).append('\t').append(s.block() ? 't' : 'f').append('\t');
+            if (s.remote() == null) {
+                copy.append("\\N");
+            } else {
+                text(s.remote());
+            }
+            copy.append('\n');
+        }
+
+        /** COPY's text format: backslash, tab, newline and carriage return escaped. */
+        private void text(String v) {
+            for (int i = 0; i < v.length(); i++) {
+                char ch = v.charAt(i);
+                switch (ch) {
+                    case '\\' -> copy.append("\\\\");
+                    case '\t' -> copy.append("\\t");
+                    case '\n' -> copy.append("\\n");
+                    case '\r' -> copy.append("\\r");
+                    default -> copy.append(ch);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ShareStore[" + url + ", instance " + instanceId + ", journal " + journal.path() + "]"
+                + String.format(Locale.ROOT, " at byte %d", shippedOffset);
+    }
+}

@@ -1,0 +1,248 @@
+package org.stratum4j.examples.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stratum4j.examples.pool.ConfigException;
+import org.stratum4j.examples.pool.ExamplePool;
+import org.stratum4j.examples.pool.PoolMain;
+import org.stratum4j.examples.sharelog.LoggedShare;
+import org.stratum4j.examples.sharelog.ShareLog;
+import org.stratum4j.examples.testing.TestPools;
+import org.stratum4j.examples.testing.TestPostgres;
+import org.stratum4j.examples.testing.ValidShareMiner;
+
+/** The example pool with {@code --database} against a real PostgreSQL server. */
+class ShareStoreTest {
+
+    static TestPostgres pg;
+    static int databases;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        pg = TestPostgres.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    /** A new empty database owned by {@code pool}, as postgresql://… */
+    static String database() throws Exception {
+        String name = "store" + (++databases);
+        try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " OWNER pool");
+        }
+        return "postgresql://pool:" + TestPostgres.PASSWORD + "@127.0.0.1:" + pg.port() + "/" + name;
+    }
+
+    static String[] poolArgs(String url, Path journal, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0", "--mode", "pool", "--payout-address",
+                PoolMain.DEMO_ADDRESS, "--difficulty", ValidShareMiner.DIFFICULTY, "--vardiff", "off", "--vardiff-min",
+                ValidShareMiner.DIFFICULTY, "--database", url, "--share-log", journal.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    static void await(BooleanSupplier condition, long seconds, java.util.function.Supplier<String> what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what.get());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static void awaitShipped(ExamplePool pool) throws InterruptedException {
+        ShareStore store = pool.store().orElseThrow();
+        await(() -> store.status().backlogEntries() == 0 && store.status().reachable(), 60, () -> "the backlog to reach 0: "
+                + store.status());
+    }
+
+    /** Keys (job/extranonce2/nonce) of the share rows of {@code instance}, failing on a duplicate. */
+    static Set<String> rows(String url, int instance) throws Exception {
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        Set<String> keys = new HashSet<>();
+        try (Connection c = pg.connect("pool", db); PreparedStatement p = c.prepareStatement(
+                "SELECT job_id || '/' || extranonce2 || '/' || lpad(to_hex(nonce), 8, '0') FROM shares WHERE instance_id = ?")) {
+            p.setInt(1, instance);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    assertThat(keys.add(r.getString(1))).as("share %s is in the database once", r.getString(1)).isTrue();
+                }
+            }
+        }
+        return keys;
+    }
+
+    static long query(String url, String sql) throws Exception {
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    static int port(ExamplePool pool) {
+        return pool.boundAddresses().get(0).getPort();
+    }
+
+    @Test
+    void everyAcknowledgedShareIsOneRowAndTheWorkerRollupsCountThem(@TempDir Path dir) throws Exception {
+        String url = database();
+        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {
+            try (ValidShareMiner miner = new ValidShareMiner(port(pool), "alice.rig1", 32)) {
+                miner.mine(0, 0, () -> miner.acknowledged.size() >= 500);
+                miner.drain();
+                awaitShipped(pool);
+                assertThat(miner.refused.get()).isZero();
+                assertThat(rows(url, 0)).isEqualTo(miner.acknowledged);
+            }
+            assertThat(query(url, "SELECT sum(shares) FROM worker_stats WHERE worker = 'alice.rig1'")).isEqualTo(
+                    query(url, "SELECT count(*) FROM shares"));
+            assertThat(query(url, "SELECT count(*) FROM shares WHERE remote_address = '127.0.0.1' AND NOT block"
+                    + " AND actual_difficulty >= difficulty")).isEqualTo(query(url, "SELECT count(*) FROM shares"));
+            assertThat(query(url, "SELECT shipped_shares FROM journal_progress WHERE instance_id = 0")).isEqualTo(
+                    pool.store().orElseThrow().status().shipped());
+        }
+    }
+
+    @Test
+    void aDatabaseOutageStopsNoMinerAndLosesNoShare(@TempDir Path dir) throws Exception {
+        String url = database();
+        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {
+            ShareStore store = pool.store().orElseThrow();
+            try (ValidShareMiner miner = new ValidShareMiner(port(pool), "bob.rig1", 32)) {
+                miner.mine(0, 0, () -> miner.acknowledged.size() >= 100);
+                miner.drain();
+                awaitShipped(pool);
+                int before = miner.acknowledged.size();
+                pg.stop();
+                try {
+                    miner.mine(1L << 32, 0, () -> miner.acknowledged.size() >= 600);
+                    miner.drain();
+                    await(() -> !store.status().reachable(), 30, () -> "the store to notice the outage");
+                    assertThat(miner.refused.get()).as("shares refused while the database was down").isZero();
+                    assertThat(store.status().backlogEntries()).as("shares waiting in the journal").isGreaterThanOrEqualTo(600L - before);
+                    assertThat(store.status().oldestWaiting()).isNotNull();
+                    assertThat(store.status().outages()).isEqualTo(1);
+                } finally {
+                    pg.restart();
+                }
+                awaitShipped(pool);
+                assertThat(rows(url, 0)).isEqualTo(miner.acknowledged);
+                assertThat(store.status().outages()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void afterKillNineAndARestartEveryAcknowledgedShareIsInTheDatabaseExactlyOnce(@TempDir Path dir) throws Exception {
+        String url = database();
+        Path journal = dir.resolve("journal.jsonl");
+        int port = TestPools.freePort();
+        Process pool = new ProcessBuilder(TestPools.childCommand(poolArgs(url, journal, "--port", Integer.toString(port))))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Set<String> acknowledged;
+        try {
+            TestPools.awaitListening(pool, port);
+            try (ValidShareMiner miner = new ValidShareMiner(port, "carol.rig1", 64)) {
+                Thread killer = new Thread(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (miner.acknowledged.size() < 1500 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    pool.destroyForcibly();
+                });
+                killer.start();
+                miner.mine(0, 0, () -> false);
+                killer.join();
+                assertThat(pool.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                acknowledged = new HashSet<>(miner.acknowledged);
+            }
+        } finally {
+            pool.destroyForcibly();
+        }
+        assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(1500);
+        // The same instance restarts on the same journal and copies the rest, once.
+        try (ExamplePool again = TestPools.start(poolArgs(url, journal))) {
+            awaitShipped(again);
+        }
+        List<LoggedShare> journaled = new ArrayList<>();
+        ShareLog.read(journal, journaled::add);
+        Set<String> rows = rows(url, 0);
+        assertThat(rows).as("every acknowledged share").containsAll(acknowledged);
+        assertThat(rows).as("every journaled share, no more").hasSize((int) journaled.stream().filter(LoggedShare::accepted).count());
+    }
+
+    @Test
+    void twoInstancesWriteToOneDatabaseAndASecondProcessWithTheSameIdIsRefused(@TempDir Path dir) throws Exception {
+        String url = database();
+        try (ExamplePool one = TestPools.start(poolArgs(url, dir.resolve("j1.jsonl"), "--instance-id", "1"));
+             ExamplePool two = TestPools.start(poolArgs(url, dir.resolve("j2.jsonl"), "--instance-id", "2"))) {
+            try (ValidShareMiner a = new ValidShareMiner(port(one), "dave.rig1", 32);
+                 ValidShareMiner b = new ValidShareMiner(port(two), "dave.rig2", 32)) {
+                Thread other = new Thread(() -> {
+                    try {
+                        b.mine(0, 0, () -> b.acknowledged.size() >= 300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                other.start();
+                a.mine(0, 0, () -> a.acknowledged.size() >= 300);
+                other.join();
+                a.drain();
+                b.drain();
+                awaitShipped(one);
+                awaitShipped(two);
+                assertThat(rows(url, 1)).isEqualTo(a.acknowledged);
+                assertThat(rows(url, 2)).isEqualTo(b.acknowledged);
+            }
+            assertThatThrownBy(() -> TestPools.start(poolArgs(url, dir.resolve("j3.jsonl"), "--instance-id", "1")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("another pool process is shipping shares as instance 1 into this database");
+        }
+    }
+
+    @Test
+    void unusableDatabaseSettingsStopThePoolAtStartWithOneSentence(@TempDir Path dir) throws Exception {
+        String good = database();
+        String wrongPassword = good.replace(TestPostgres.PASSWORD, "not-the-password");
+        assertThatThrownBy(() -> TestPools.start(poolArgs(wrongPassword, dir.resolve("a.jsonl")))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot use the share store at jdbc:postgresql://127.0.0.1:" + pg.port())
+                .hasMessageContaining("password authentication failed for user \"pool\"").hasMessageNotContaining("not-the-password");
+        String missing = good.substring(0, good.lastIndexOf('/') + 1) + "no_such_db";
+        assertThatThrownBy(() -> TestPools.start(poolArgs(missing, dir.resolve("b.jsonl")))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database \"no_such_db\" does not exist");
+        int closed = TestPools.freePort();
+        String unreachable = "postgresql://pool:x@127.0.0.1:" + closed + "/pool";
+        Process p = new ProcessBuilder(TestPools.childCommand(poolArgs(unreachable, dir.resolve("c.jsonl")))).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(2);
+        assertThat(out.strip().lines()).as(out).hasSize(1).first().asString()
+                .contains("cannot use the share store at jdbc:postgresql://127.0.0.1:" + closed + "/pool as pool")
+                .doesNotContain("pool:x@");
+    }
+}

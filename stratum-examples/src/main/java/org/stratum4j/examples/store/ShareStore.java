@@ -222,6 +222,7 @@ public final class ShareStore implements AutoCloseable {
                 backoffMillis = 1000;
             } catch (SQLException e) {
                 lost(e);
+                peekOldest();
                 sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 30_000);
             } catch (IOException | RuntimeException e) {
@@ -248,6 +249,25 @@ public final class ShareStore implements AutoCloseable {
         if (!reachable) {
             reachable = true;
             // The INFO line comes once the backlog is copied (see shipBatch), with its size.
+        }
+    }
+
+    /** While the database is away, the oldest waiting share is the journal's line at the shipped offset. */
+    private void peekOldest() {
+        if (oldestWaiting != null || journal.durableLength() <= shippedOffset) {
+            return;
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(4096, journal.durableLength() - shippedOffset));
+        try {
+            reader.read(buf, shippedOffset);
+            String head = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+            int nl = head.indexOf('\n');
+            LoggedShare first = nl < 0 ? null : ShareLog.parse(head.substring(0, nl));
+            if (first != null) {
+                oldestWaiting = Instant.parse(first.time());
+            }
+        } catch (IOException | RuntimeException e) {
+            // statistics only: the shipper will read it properly
         }
     }
 

@@ -127,6 +127,29 @@ class ShareStoreTest {
     }
 
     @Test
+    void rejectedSharesAreCountedByReasonInTheRollupsButAreNoShareRows(@TempDir Path dir) throws Exception {
+        String url = database();
+        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {
+            try (ValidShareMiner miner = new ValidShareMiner(port(pool), "erin.rig1", 8)) {
+                assertThat(miner.submitOne(1, true).isTrue()).isTrue();
+                assertThat(miner.submitOne(1, true).error().code()).as("the same share again").isEqualTo(22);
+                assertThat(miner.submitOne(2, false).error().code()).isEqualTo(23);
+                assertThat(miner.submitOne(3, false).error().code()).isEqualTo(23);
+                assertThat(miner.submitUnknownJob().error().code()).isEqualTo(21);
+                awaitShipped(pool);
+            }
+        }
+        assertThat(query(url, "SELECT count(*) FROM shares")).isEqualTo(1);
+        assertThat(query(url, "SELECT sum(shares) FROM worker_stats WHERE worker = 'erin.rig1'")).isEqualTo(1);
+        assertThat(query(url, "SELECT sum(rejected_duplicate) FROM worker_stats")).isEqualTo(1);
+        assertThat(query(url, "SELECT sum(rejected_low_difficulty) FROM worker_stats")).isEqualTo(2);
+        assertThat(query(url, "SELECT sum(rejected_stale) FROM worker_stats")).isEqualTo(1);
+        assertThat(query(url, "SELECT sum(rejected_invalid) FROM worker_stats")).isZero();
+        assertThat(query(url, "SELECT count(*) FROM worker_stats WHERE best_difficulty >= " + ValidShareMiner.DIFFICULTY
+                + " AND extract(epoch FROM bucket)::bigint % 600 = 0")).isEqualTo(1);
+    }
+
+    @Test
     void aDatabaseOutageStopsNoMinerAndLosesNoShare(@TempDir Path dir) throws Exception {
         String url = database();
         try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {

@@ -16,6 +16,7 @@ import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.bitcoin.Target;
 import org.stratum4j.core.job.Job;
 import org.stratum4j.core.protocol.Notify;
+import org.stratum4j.core.protocol.Response;
 import org.stratum4j.transport.nio.ClientGroup;
 import org.stratum4j.transport.nio.StratumClient;
 
@@ -129,6 +130,31 @@ public final class ValidShareMiner implements AutoCloseable {
             sent++;
         }
         return sent;
+    }
+
+    /**
+     * One share on the current job with extranonce2 {@code counter}: the first nonce that meets the
+     * difficulty ({@code valid}) or the first that does not; answers the pool's response.
+     */
+    public Response submitOne(long counter, boolean valid) throws Exception {
+        Target target = Difficulty.of(DIFFICULTY).toTarget();
+        Notify n = job.get();
+        byte[] en1 = subscription.extranonce1();
+        Job j = Job.fromNotify(n, en1.length, subscription.extranonce2Size(), Instant.now());
+        byte[] en2 = new byte[subscription.extranonce2Size()];
+        for (int i = 0; i < en2.length && i < 8; i++) {
+            en2[en2.length - 1 - i] = (byte) (counter >>> (8 * i));
+        }
+        long nonce = 0;
+        while (target.isMetBy(j.header(en1, en2, n.version(), n.ntime(), nonce).hash()) != valid) {
+            nonce++;
+        }
+        return client.submit(worker, n.jobId(), en2, n.ntime(), (int) nonce).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A share on a job id the pool never sent: answered 21. */
+    public Response submitUnknownJob() throws Exception {
+        return client.submit(worker, "feedface", new byte[subscription.extranonce2Size()], job.get().ntime(), 0).get(10, TimeUnit.SECONDS);
     }
 
     /** Waits (up to 10 s) until no submit is in flight. */

@@ -72,7 +72,8 @@ import org.stratum4j.core.share.Verdict;
  * when its job was sent to that session (the last {@code mining.set_difficulty} before that job's
  * {@code mining.notify}), for as long as the job is valid: in the job book and among the last
  * {@value Session#JOB_MEMORY} jobs sent to the session. It is the easier of that and the current
- * difficulty, and it is what the share is credited at. A new difficulty always reaches the miner
+ * difficulty; the share is credited at the harder of the two that it meets (after a drop, work
+ * mined at the old target is worth the old difficulty). A new difficulty always reaches the miner
  * with a job id it has not seen: {@code mining.set_difficulty} is followed by the session's last
  * job under a fresh id, or by the next new job when the last one is gone. Real miners need both:
  * cpuminer applies a difficulty from the next notify on and lets each thread finish its current
@@ -543,6 +544,11 @@ public final class PoolEngine {
         }
         if (v.isBlock()) {
             block(s, submit, job, v);
+        }
+        if (sent >= 0 && s.sentDifficulties[sent].compareTo(judgedAt) > 0 && s.sentDifficulties[sent].toTarget().isMetBy(v.hash())) {
+            // Work from before a drop that meets its own, harder target was mined at it (cpuminer does):
+            // credited at that, or vardiff would read the miner as many times slower than it is.
+            judgedAt = s.sentDifficulties[sent];
         }
         s.accepted++;
         s.acceptedDifficulty += judgedAt.toDouble();

@@ -101,6 +101,8 @@ public final class Vardiff implements DifficultyPolicy {
         private int sharesSinceRetarget;
         private Instant lastChange;
         private boolean changedBefore;
+        /** After a change made from silence: the estimate starts at the next share, not at the change. */
+        private boolean awaitingFirstShare;
 
         Session(Difficulty start, Instant now) {
             this.current = start;
@@ -130,6 +132,17 @@ public final class Vardiff implements DifficultyPolicy {
 
         @Override
         public Difficulty onAccepted(Difficulty judgedAt, Instant now) {
+            if (awaitingFirstShare) {
+                // The silence already lowered the difficulty; counting it again in the estimate (a miner
+                // back from a pause looks slow for a whole decay period) would lower it once more. The
+                // rate is measured from this share on, so this share itself opens the window.
+                awaitingFirstShare = false;
+                rate = 0;
+                estimateStart = now;
+                lastUpdate = now;
+                sharesSinceRetarget = 0;
+                return null;
+            }
             decayTo(now);
             rate += judgedAt.toDouble() / decaySeconds;
             sharesSinceRetarget++;
@@ -184,6 +197,7 @@ public final class Vardiff implements DifficultyPolicy {
                 return null;
             }
             changedBefore = true;
+            awaitingFirstShare = silent;
             return change(next, now, silent);
         }
 

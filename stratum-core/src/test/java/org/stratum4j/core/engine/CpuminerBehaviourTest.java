@@ -242,7 +242,7 @@ class CpuminerBehaviourTest {
         });
         assertEveryShareWasJudgedAtMostAtItsJobsDifficulty(miner);
         assertThat(miner.difficultyChanges).as("set_difficulty messages").isGreaterThanOrEqualTo(6);
-        assertThat(miner.accepted).isGreaterThan(300);
+        assertThat(miner.accepted).as("about one share every 3.3 s over 10 minutes").isGreaterThan(150);
         assertThat(miner.acceptedChangesBehind[1]).as("accepted shares on work sent one change ago").isPositive();
     }
 

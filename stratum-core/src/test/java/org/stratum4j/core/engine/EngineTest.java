@@ -322,6 +322,12 @@ class EngineTest {
         events.clear();
         assertThat(answer(m, submit(ids.get(2), en2, T0, third)).isTrue()).isTrue();
         assertThat(events).singleElement().satisfies(e -> assertThat(e.difficulty()).isEqualTo(Difficulty.of("0.000000002")));
+        // Work from before the drop that meets its own target (×64) was mined at it: credited at ×64.
+        Difficulty sixtyFour = Difficulty.of("0.000000064");
+        long strong = nonceWhere(a.job(), m.session(), en2, third + 1, h -> sixtyFour.toTarget().isMetBy(h));
+        events.clear();
+        assertThat(answer(m, submit(ids.get(2), en2, T0, strong)).isTrue()).isTrue();
+        assertThat(events).singleElement().satisfies(e -> assertThat(e.difficulty()).isEqualTo(sixtyFour));
     }
 
     @Test

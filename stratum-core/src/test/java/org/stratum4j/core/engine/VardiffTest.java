@@ -182,6 +182,24 @@ class VardiffTest {
     }
 
     @Test
+    void afterASilenceTheRateIsMeasuredFromTheFirstShareNotFromTheChange() {
+        Vardiff v = Vardiff.builder().minimum(Difficulty.of("1e-10")).build();
+        DifficultyPolicy.Controller c = v.start(Difficulty.ONE, START);
+        Difficulty lowered = c.onTick(START.plusSeconds(30));
+        assertThat(lowered).as("silence lowers the difficulty").isNotNull();
+        // The miner was paused: its first share comes 30 s after the change, then it finds eight in two seconds.
+        assertThat(c.onAccepted(lowered, START.plusSeconds(60))).isNull();
+        Difficulty next = null;
+        for (int i = 1; i <= 8 && next == null; i++) {
+            next = c.onAccepted(lowered, START.plusSeconds(60).plusMillis(250L * i));
+        }
+        // Four shares a second at a 3.3 s target: about 13 times too easy. Counted from the change, the
+        // pause would have hidden it (nine shares in 32 s look about right).
+        assertThat(next).as("raised").isNotNull();
+        assertThat(next.toDouble() / lowered.toDouble()).isBetween(5.0, 30.0);
+    }
+
+    @Test
     void neverBelowTheMinersFloorNorOutsideTheBounds() {
         DifficultyPolicy.Controller c = POLICY.start(Difficulty.of(1000), START);
         c.setFloor(Difficulty.of(500), START);

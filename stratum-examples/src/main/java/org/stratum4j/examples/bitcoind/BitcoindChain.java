@@ -11,10 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.engine.BlockSubmitter;
 import org.stratum4j.core.engine.FoundBlock;
 import org.stratum4j.core.engine.TemplateSource;
 import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.examples.store.BlockLookup;
 
 /**
  * Bitcoin Core as the pool's template source and block submitter.
@@ -30,7 +32,7 @@ import org.stratum4j.core.job.BlockTemplate;
  *       (1 s doubling to 30 s) and logs one line when the node is lost and one when it is back.</li>
  * </ul>
  */
-public final class BitcoindChain implements TemplateSource, BlockSubmitter {
+public final class BitcoindChain implements TemplateSource, BlockSubmitter, BlockLookup {
 
     private static final Logger LOG = LoggerFactory.getLogger(BitcoindChain.class);
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -174,5 +176,11 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter {
             verdict.completeExceptionally(e);
         }
         return verdict;
+    }
+
+    /** Asks the node ({@code getblockheader}) where a block stands. */
+    @Override
+    public Optional<BlockState> lookup(Sha256Hash hash) throws RpcException {
+        return rpc.getBlockHeader(hash);
     }
 }

@@ -35,6 +35,7 @@ import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.BlockTemplateParser;
+import org.stratum4j.examples.store.BlockLookup;
 
 /**
  * A Bitcoin Core JSON-RPC client for a pool: {@code getblocktemplate} (plain and long-poll),
@@ -127,6 +128,26 @@ public final class BitcoindRpc implements AutoCloseable {
         return Optional.ofNullable(reason);
     }
 
+    /**
+     * {@code getblockheader HASH}: the block's height and confirmations (−1 when it is not on the
+     * main chain), or empty when the node does not know it (RPC error −5).
+     */
+    public Optional<BlockLookup.BlockState> getBlockHeader(Sha256Hash hash) throws RpcException {
+        Objects.requireNonNull(hash, "hash");
+        String hex = hash.toDisplayHex();
+        try {
+            return Optional.ofNullable(call("getblockheader", g -> {
+                g.writeString(hex);
+                g.writeBoolean(true);
+            }, requestTimeout, BitcoindRpc::readBlockHeader));
+        } catch (RpcException e) {
+            if (e.rpcCode() != null && e.rpcCode() == -5) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** {@code getblockchaininfo}. */
     public ChainInfo getBlockchainInfo() throws RpcException {
         ChainInfo info = call("getblockchaininfo", g -> { }, requestTimeout, BitcoindRpc::readChainInfo);
@@ -195,6 +216,7 @@ public final class BitcoindRpc implements AutoCloseable {
             case "getblocktemplate" -> parse(method, status, body, BitcoindRpc::readTemplate);
             case "getblockchaininfo" -> parse(method, status, body, BitcoindRpc::readChainInfo);
             case "submitblock" -> parse(method, status, body, BitcoindRpc::readSubmitResult);
+            case "getblockheader" -> parse(method, status, body, BitcoindRpc::readBlockHeader);
             default -> throw new IllegalArgumentException("no reader for " + method);
         };
     }
@@ -339,6 +361,27 @@ public final class BitcoindRpc implements AutoCloseable {
 
     private static BlockTemplate readTemplate(JsonParser p) {
         return BlockTemplateParser.read(p);
+    }
+
+    private static BlockLookup.BlockState readBlockHeader(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("getblockheader result must be an object");
+        }
+        long height = -1;
+        Long confirmations = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (name) {
+                case "height" -> height = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "confirmations" -> confirmations = v == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                default -> p.skipChildren();
+            }
+        }
+        if (height < 0 || confirmations == null) {
+            throw new IllegalArgumentException("getblockheader lacks height or confirmations");
+        }
+        return new BlockLookup.BlockState(height, confirmations);
     }
 
     private static ChainInfo readChainInfo(JsonParser p) throws IOException {

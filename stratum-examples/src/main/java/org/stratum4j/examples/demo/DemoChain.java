@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ import org.stratum4j.core.engine.TemplateSource;
 import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.BlockValidator;
 import org.stratum4j.core.job.TemplateTransaction;
+import org.stratum4j.examples.store.BlockLookup;
 
 /**
  * A chain that lives in the pool's process, for trying it without a node: a template source and a
@@ -45,12 +48,13 @@ import org.stratum4j.core.job.TemplateTransaction;
  *
  * <p>State changes on one thread ({@code demo-chain}); the accessors may be read from any thread.
  */
-public final class DemoChain implements TemplateSource, BlockSubmitter {
+public final class DemoChain implements TemplateSource, BlockSubmitter, BlockLookup {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoChain.class);
     /** The network whose addresses the demo chain's miners use. */
     public static final Network NETWORK = Network.REGTEST;
     private static final long HALVING_INTERVAL = 210_000;
+    private static final long KEPT_BLOCKS = 1_000;
 
     private final Clock clock;
     private final CompactBits bits;
@@ -65,6 +69,9 @@ public final class DemoChain implements TemplateSource, BlockSubmitter {
     private volatile long blocksAccepted;
     private long tipTime;
     private long templateSerial;
+    /** Every block the chain has seen, with its height; and the main chain, by height. */
+    private final Map<Sha256Hash, Long> heights = new ConcurrentHashMap<>();
+    private final Map<Long, Sha256Hash> mainChain = new ConcurrentHashMap<>();
 
     private DemoChain(Builder b) {
         this.clock = b.clock;
@@ -76,6 +83,8 @@ public final class DemoChain implements TemplateSource, BlockSubmitter {
         random.nextBytes(genesis);
         this.tip = Sha256Hash.fromInternalBytes(genesis);
         this.height = 0;
+        heights.put(tip, 0L);
+        mainChain.put(0L, tip);
         this.tipTime = clock.instant().getEpochSecond() - 600;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-chain");
@@ -160,9 +169,48 @@ public final class DemoChain implements TemplateSource, BlockSubmitter {
     }
 
     private void advance(Sha256Hash newTip, long time) {
+        heights.put(newTip, height + 1);
+        mainChain.put(height + 1, newTip);
         tip = newTip;
         height++;
         tipTime = time;
+        if (height % KEPT_BLOCKS == 0) {
+            // Only the last blocks are looked up (a pool follows its own to 100 confirmations): bounded memory.
+            long oldest = height - KEPT_BLOCKS;
+            heights.values().removeIf(h -> h < oldest);
+            mainChain.keySet().removeIf(h -> h < oldest);
+        }
+    }
+
+    /**
+     * A competing block replaces the tip at the same height (a one-block reorganisation): the old
+     * tip leaves the main chain, as a pool's block does when it is orphaned. For demos and tests.
+     */
+    public void orphanTip() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        thread.execute(() -> {
+            byte[] hash = new byte[32];
+            random.nextBytes(hash);
+            Sha256Hash rival = Sha256Hash.fromInternalBytes(hash);
+            heights.put(rival, height);
+            mainChain.put(height, rival);
+            tip = rival;
+            LOG.debug("demo chain: block at height {} replaced by another", height);
+            publish();
+            done.complete(null);
+        });
+        done.join();
+    }
+
+    /** Answers as Bitcoin Core's {@code getblockheader} would: height and confirmations (−1 off the main chain). */
+    @Override
+    public Optional<BlockState> lookup(Sha256Hash hash) {
+        Long h = heights.get(hash);
+        if (h == null) {
+            return Optional.empty();
+        }
+        long tipHeight = height;
+        return Optional.of(new BlockState(h, hash.equals(mainChain.get(h)) ? tipHeight - h + 1 : -1));
     }
 
     private void publish() {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Address;
@@ -20,6 +21,7 @@ import org.stratum4j.core.engine.Payouts;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.engine.TemplateSource;
 import org.stratum4j.core.engine.Vardiff;
+import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.examples.bitcoind.BitcoindChain;
 import org.stratum4j.examples.bitcoind.BitcoindRpc;
@@ -29,6 +31,7 @@ import org.stratum4j.examples.bitcoind.RpcException;
 import org.stratum4j.core.engine.ShareSink;
 import org.stratum4j.examples.demo.DemoChain;
 import org.stratum4j.examples.sharelog.ShareLog;
+import org.stratum4j.examples.store.BlockLookup;
 import org.stratum4j.examples.store.ShareStore;
 import org.stratum4j.examples.store.StoreException;
 import org.stratum4j.examples.stats.PoolStats;
@@ -150,7 +153,9 @@ public final class ExamplePool implements AutoCloseable {
         ShareStore store = null;
         if (c.database != null) {
             try {
-                store = ShareStore.open(c.database, c.instanceId, shareLog, c.shareRetentionDays, clock);
+                store = ShareStore.builder(c.database, shareLog).instanceId(c.instanceId).retentionDays(c.shareRetentionDays)
+                        .clock(clock).blocks(chain instanceof BlockLookup lookup ? lookup : null)
+                        .blockCheckInterval(Duration.ofMillis(Math.round(c.blockCheckSeconds * 1000))).open();
             } catch (StoreException e) {
                 closeQuietly(shareLog);
                 throw new ConfigException(e.getMessage());
@@ -168,7 +173,7 @@ public final class ExamplePool implements AutoCloseable {
                 .payouts(payouts)
                 .payoutPerWorker(c.mode == PoolConfig.Mode.SOLO)
                 .authorizer(c.mode == PoolConfig.Mode.SOLO ? new SoloAuthorizer(network) : Authorizer.acceptWellFormed())
-                .blockSubmitter(submitter)
+                .blockSubmitter(store == null ? submitter : recording(submitter, store))
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
                 .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
@@ -233,6 +238,13 @@ public final class ExamplePool implements AutoCloseable {
         if (log != null) {
             log.close();
         }
+    }
+
+    /** The submitter, telling the store each block's verdict (the engine only logs it). */
+    private static BlockSubmitter recording(BlockSubmitter submitter, ShareStore store) {
+        return found -> submitter.submit(found).whenComplete((verdict, e) -> store.blockSubmitted(found.hash(), found.height(),
+                found.worker(), found.job().template().map(BlockTemplate::coinbaseValue).orElse(0L),
+                e == null ? verdict : Optional.of("submission failed: " + e.getMessage())));
     }
 
     private static void closeQuietly(ShareStore store) {

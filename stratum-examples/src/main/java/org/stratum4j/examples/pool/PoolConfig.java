@@ -71,6 +71,7 @@ public final class PoolConfig {
                     + " the share log becomes its journal (default file stratum4j-journal-INSTANCE.jsonl)"),
             new Option("database-password-file", "FILE", "none", "the database password, when not in the URL (else PGPASSWORD)"),
             new Option("share-retention-days", "DAYS", "30", "days of shares the database keeps (older daily partitions are dropped)"),
+            new Option("block-check-seconds", "SECONDS", "30", "how often the store looks up found blocks on the chain (confirmations, orphans)"),
             new Option("stats-port", "PORT", "none", "HTTP port for /stats, /metrics (Prometheus) and /health"),
             new Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on (it shows workers and the process: keep it private)"),
             new Option("demo-network-difficulty", "DIFF", "0.05", "the demo chain's fixed network difficulty (at most 1)"),
@@ -107,6 +108,7 @@ public final class PoolConfig {
     /** The share store, or null; its password never leaves this value's own toString. */
     org.stratum4j.examples.store.DatabaseUrl database;
     int shareRetentionDays = 30;
+    double blockCheckSeconds = 30;
     Integer statsPort;
     InetAddress statsBind = InetAddress.getLoopbackAddress();
     Difficulty demoNetworkDifficulty = Difficulty.of("0.05");
@@ -306,6 +308,9 @@ public final class PoolConfig {
         }
         if (m.containsKey("event-loops")) {
             eventLoops = whole("event-loops", single(m, "event-loops"), 1, 256);
+        }
+        if (m.containsKey("block-check-seconds")) {
+            blockCheckSeconds = number("block-check-seconds", single(m, "block-check-seconds"), 0.1, 3600);
         }
         if (m.containsKey("share-retention-days")) {
             shareRetentionDays = whole("share-retention-days", single(m, "share-retention-days"), 1, 3650);

@@ -23,7 +23,7 @@ import java.util.List;
 final class Migrations {
 
     /** The scripts, oldest first; the last one's number is the version this code writes. */
-    static final List<String> SCRIPTS = List.of("V1__share_store.sql");
+    static final List<String> SCRIPTS = List.of("V1__share_store.sql", "V2__block_following.sql");
     private static final long LOCK = 0x5374726174756d4aL; // "StratumJ"
 
     private Migrations() {
@@ -41,6 +41,11 @@ final class Migrations {
      * @throws StoreException when the database is newer than this code, or a script fails
      */
     static int apply(Connection c) throws SQLException {
+        return apply(c, latest());
+    }
+
+    /** Brings the database to version {@code target} (tests start from an older version this way). */
+    static int apply(Connection c, int target) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -55,7 +60,7 @@ final class Migrations {
                 throw new StoreException("the database has share-store schema version " + found + ", newer than this pool's "
                         + latest() + ": run a pool at least as new as the one that upgraded it, or use another database");
             }
-            for (int v = found + 1; v <= latest(); v++) {
+            for (int v = found + 1; v <= target; v++) {
                 String name = SCRIPTS.get(v - 1);
                 try (Statement s = c.createStatement()) {
                     s.execute(script(name));

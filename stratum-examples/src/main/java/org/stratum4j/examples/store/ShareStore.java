@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -54,6 +55,13 @@ import org.stratum4j.examples.sharelog.ShareLog;
  *
  * <p>An advisory lock per instance id, held by the connection, keeps a second process with the
  * same {@code --instance-id} from shipping into the same database.
+ *
+ * <p><b>Blocks.</b> A share that is a block makes its {@code blocks} row (status {@code submitted})
+ * in the same transaction; the node's verdict ({@link #blockSubmitted}) fills in height, reward
+ * and {@code pending} or {@code rejected}; and every {@link Builder#blockCheckInterval} the
+ * instance's unfinished blocks are looked up on the chain ({@link BlockLookup}): confirmations
+ * counted, {@code confirmed} at 100 (coinbase maturity), {@code orphaned} once another block holds
+ * its height.
  */
 public final class ShareStore implements AutoCloseable {
 
@@ -87,8 +95,18 @@ public final class ShareStore implements AutoCloseable {
     public record Status(boolean reachable, long backlogEntries, Instant oldestWaiting, long shipped, long outages) {
     }
 
+    /** Confirmations after which a coinbase may be spent, and a block is final here. */
+    static final int MATURITY = 100;
+
+    private record Verdict(String hash, long height, String worker, long reward, String verdict, Instant at) {
+    }
+
     private final DatabaseUrl url;
     private final int instanceId;
+    private final BlockLookup blocks;
+    private final Duration blockCheckInterval;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Verdict> verdicts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private Instant nextBlockCheck = Instant.MIN;
     private final ShareLog journal;
     private final FileChannel reader;
     private final int retentionDays;
@@ -108,9 +126,12 @@ public final class ShareStore implements AutoCloseable {
     private long shippedAtOutage;
     private Instant nextMaintenance = Instant.MIN;
 
-    private ShareStore(DatabaseUrl url, int instanceId, ShareLog journal, FileChannel reader, int retentionDays, Clock clock) {
+    private ShareStore(DatabaseUrl url, int instanceId, ShareLog journal, FileChannel reader, int retentionDays, Clock clock,
+                       BlockLookup blocks, Duration blockCheckInterval) {
         this.url = url;
         this.instanceId = instanceId;
+        this.blocks = blocks;
+        this.blockCheckInterval = blockCheckInterval;
         this.journal = journal;
         this.reader = reader;
         this.retentionDays = retentionDays;
@@ -120,46 +141,107 @@ public final class ShareStore implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** A store copying {@code journal} into the database at {@code url}; see {@link Builder} for the rest. */
+    public static Builder builder(DatabaseUrl url, ShareLog journal) {
+        return new Builder(url, journal);
+    }
+
+    /** Store settings, checked when set. */
+    public static final class Builder {
+        private final DatabaseUrl url;
+        private final ShareLog journal;
+        private int instanceId;
+        private int retentionDays = 30;
+        private Clock clock = Clock.systemUTC();
+        private BlockLookup blocks;
+        private Duration blockCheckInterval = Duration.ofSeconds(30);
+
+        private Builder(DatabaseUrl url, ShareLog journal) {
+            this.url = Objects.requireNonNull(url, "url");
+            this.journal = Objects.requireNonNull(journal, "journal");
+        }
+
+        /** This process's instance id, 0..255 (default 0): the key of its journal's progress. */
+        public Builder instanceId(int id) {
+            if (id < 0 || id > 255) {
+                throw new IllegalArgumentException("instance id " + id + " is outside 0..255");
+            }
+            this.instanceId = id;
+            return this;
+        }
+
+        /** Days of shares kept, 1..3650 (default 30); older daily partitions are dropped. */
+        public Builder retentionDays(int days) {
+            if (days < 1 || days > 3650) {
+                throw new IllegalArgumentException("share retention " + days + " days is outside 1..3650");
+            }
+            this.retentionDays = days;
+            return this;
+        }
+
+        /** Where time comes from (default the system clock, UTC). */
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /** The chain to follow found blocks on (default none: blocks stay as the node's verdict left them). */
+        public Builder blocks(BlockLookup lookup) {
+            this.blocks = lookup;
+            return this;
+        }
+
+        /** How often unfinished blocks are looked up, 100 ms to 1 hour (default 30 s). */
+        public Builder blockCheckInterval(Duration d) {
+            Objects.requireNonNull(d, "blockCheckInterval");
+            if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("block check interval " + d + " is outside PT0.1S..PT1H");
+            }
+            this.blockCheckInterval = d;
+            return this;
+        }
+
+        /**
+         * Connects, migrates the schema, takes this instance's lock, reads how far its journal was
+         * copied, and starts copying the rest.
+         *
+         * @throws StoreException with one sentence when the database cannot be used (unreachable, wrong password, no
+         *     such database, a newer schema, the same instance id shipping from elsewhere, a journal shorter than what
+         *     was copied)
+         */
+        public ShareStore open() {
+            FileChannel reader;
+            try {
+                reader = FileChannel.open(journal.path(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new StoreException("cannot read the journal " + journal.path() + ": " + e.getMessage(), e);
+            }
+            ShareStore store = new ShareStore(url, instanceId, journal, reader, retentionDays, clock, blocks, blockCheckInterval);
+            try {
+                store.connect();
+                Migrations.apply(store.connection);
+                store.readProgress();
+                store.maintain();
+            } catch (SQLException e) {
+                store.closeQuietly();
+                throw new StoreException("cannot use the share store at " + url + ": " + firstLine(e), e);
+            } catch (StoreException | IOException e) {
+                store.closeQuietly();
+                throw e instanceof StoreException se ? se : new StoreException("cannot read the journal " + journal.path() + ": "
+                        + e.getMessage(), e);
+            }
+            store.thread.start();
+            return store;
+        }
+    }
+
     /**
-     * Connects, migrates the schema, takes this instance's lock, reads how far its journal was
-     * copied, and starts copying the rest.
-     *
-     * @param retentionDays days of shares kept; older daily partitions are dropped (1..3650)
-     * @throws StoreException with one sentence when the database cannot be used (unreachable, wrong password, no such
-     *     database, a newer schema, the same instance id shipping from elsewhere, a journal shorter than what was copied)
+     * The node's verdict on a block the pool found (from the block submitter, on any thread):
+     * recorded with its height and reward, as {@code pending} (accepted) or {@code rejected}.
      */
-    public static ShareStore open(DatabaseUrl url, int instanceId, ShareLog journal, int retentionDays, Clock clock) {
-        Objects.requireNonNull(url, "url");
-        Objects.requireNonNull(journal, "journal");
-        Objects.requireNonNull(clock, "clock");
-        if (instanceId < 0 || instanceId > 255) {
-            throw new IllegalArgumentException("instance id " + instanceId + " is outside 0..255");
-        }
-        if (retentionDays < 1 || retentionDays > 3650) {
-            throw new IllegalArgumentException("share retention " + retentionDays + " days is outside 1..3650");
-        }
-        FileChannel reader;
-        try {
-            reader = FileChannel.open(journal.path(), StandardOpenOption.READ);
-        } catch (IOException e) {
-            throw new StoreException("cannot read the journal " + journal.path() + ": " + e.getMessage(), e);
-        }
-        ShareStore store = new ShareStore(url, instanceId, journal, reader, retentionDays, clock);
-        try {
-            store.connect();
-            Migrations.apply(store.connection);
-            store.readProgress();
-            store.maintain();
-        } catch (SQLException e) {
-            store.closeQuietly();
-            throw new StoreException("cannot use the share store at " + url + ": " + firstLine(e), e);
-        } catch (StoreException | IOException e) {
-            store.closeQuietly();
-            throw e instanceof StoreException se ? se : new StoreException("cannot read the journal " + journal.path() + ": "
-                    + e.getMessage(), e);
-        }
-        store.thread.start();
-        return store;
+    public void blockSubmitted(Sha256Hash hash, long height, String worker, long reward, Optional<String> verdict) {
+        verdicts.add(new Verdict(hash.toDisplayHex(), height, worker == null ? "" : worker, reward, verdict.orElse(null),
+                clock.instant()));
     }
 
     /** How far behind the journal the database is. */
@@ -216,7 +298,12 @@ public final class ShareStore implements AutoCloseable {
                 if (!clock.instant().isBefore(nextMaintenance)) {
                     maintain();
                 }
-                if (!shipBatch()) {
+                boolean shippedSome = shipBatch();
+                applyVerdicts();
+                if (blocks != null && !clock.instant().isBefore(nextBlockCheck)) {
+                    followBlocks();
+                }
+                if (!shippedSome) {
                     sleep(100);
                 }
                 backoffMillis = 1000;
@@ -347,6 +434,16 @@ public final class ShareStore implements AutoCloseable {
             if (b.copy.length() > 0) {
                 c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(b.copy.toString()));
             }
+            for (String[] block : b.blocks) {
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO blocks (hash, worker, instance_id, created_at, status,"
+                        + " updated_at) VALUES (?, ?, ?, ?, 'submitted', now()) ON CONFLICT (hash) DO NOTHING")) {
+                    p.setString(1, block[0]);
+                    p.setString(2, block[1]);
+                    p.setInt(3, instanceId);
+                    p.setTimestamp(4, Timestamp.from(Instant.parse(block[2])));
+                    p.executeUpdate();
+                }
+            }
             if (!b.rollups.isEmpty()) {
                 try (PreparedStatement p = c.prepareStatement(ROLLUP)) {
                     int n = b.rollups.size();
@@ -400,6 +497,75 @@ public final class ShareStore implements AutoCloseable {
                 // the connection is going anyway
             }
             throw e;
+        } finally {
+            // Verdicts and block following run in autocommit: left in this transaction, they would wait for the next batch.
+            if (!c.isClosed()) {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private void applyVerdicts() throws SQLException {
+        Verdict v;
+        while ((v = verdicts.peek()) != null) {
+            boolean accepted = v.verdict() == null || v.verdict().equals("duplicate");
+            try (PreparedStatement p = connection.prepareStatement("INSERT INTO blocks AS b (hash, height, worker, instance_id,"
+                    + " created_at, verdict, status, reward, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())"
+                    + " ON CONFLICT (hash) DO UPDATE SET height = excluded.height, verdict = excluded.verdict,"
+                    + " reward = excluded.reward, updated_at = now(),"
+                    + " status = CASE WHEN b.status = 'submitted' THEN excluded.status ELSE b.status END")) {
+                p.setString(1, v.hash());
+                p.setLong(2, v.height());
+                p.setString(3, v.worker());
+                p.setInt(4, instanceId);
+                p.setTimestamp(5, Timestamp.from(v.at()));
+                p.setString(6, v.verdict());
+                p.setString(7, accepted ? "pending" : "rejected");
+                p.setLong(8, v.reward());
+                p.executeUpdate();
+            }
+            verdicts.poll();
+        }
+    }
+
+    /** Looks up this instance's unfinished blocks on the chain and moves them on. */
+    private void followBlocks() throws SQLException {
+        nextBlockCheck = clock.instant().plus(blockCheckInterval);
+        List<String> open = new ArrayList<>();
+        try (PreparedStatement p = connection.prepareStatement("SELECT hash FROM blocks WHERE instance_id = ? AND status IN"
+                + " ('submitted', 'pending') ORDER BY created_at LIMIT 1000")) {
+            p.setInt(1, instanceId);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    open.add(r.getString(1));
+                }
+            }
+        }
+        for (String hash : open) {
+            Optional<BlockLookup.BlockState> state;
+            try {
+                state = blocks.lookup(Sha256Hash.fromDisplayHex(hash));
+            } catch (Exception e) {
+                LOG.debug("share store: cannot look up block {} now: {}", hash, e.toString());
+                return; // the chain is away; next round
+            }
+            if (state.isEmpty()) {
+                continue; // not (yet) known to the node: the verdict decides
+            }
+            BlockLookup.BlockState st = state.get();
+            String status = !st.onMainChain() ? "orphaned" : st.confirmations() >= MATURITY ? "confirmed" : "pending";
+            try (PreparedStatement p = connection.prepareStatement("UPDATE blocks SET height = ?, confirmations = ?, status = ?,"
+                    + " updated_at = now() WHERE hash = ? AND (status IS DISTINCT FROM ? OR confirmations IS DISTINCT FROM ?)")) {
+                p.setLong(1, st.height());
+                p.setLong(2, Math.max(0, st.confirmations()));
+                p.setString(3, status);
+                p.setString(4, hash);
+                p.setString(5, status);
+                p.setLong(6, Math.max(0, st.confirmations()));
+                if (p.executeUpdate() > 0 && !status.equals("pending")) {
+                    LOG.info("block {} at height {} is {}", hash, st.height(), status);
+                }
+            }
         }
     }
 
@@ -569,6 +735,8 @@ public final class ShareStore implements AutoCloseable {
         final StringBuilder copy = new StringBuilder();
         final Map<RollupKey, Rollup> rollups = new TreeMap<>();
         final Set<LocalDate> days = new HashSet<>();
+        /** Block shares: hash, worker, time. */
+        final List<String[]> blocks = new ArrayList<>();
         Instant first;
         long entries;
 
@@ -597,6 +765,9 @@ public final class ShareStore implements AutoCloseable {
             r.difficulty += Double.parseDouble(s.difficulty());
             r.best = Math.max(r.best, actual);
             days.add(LocalDate.ofInstant(at, ZoneOffset.UTC));
+            if (s.block()) {
+                blocks.add(new String[] {s.hash(), s.worker(), s.time()});
+            }
             copy.append(instanceId).append('\t').append(seq).append('\t').append(s.time()).append('\t');
             text(s.worker());
             copy.append('\t');

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stratum4j.core.bitcoin.Network;
+import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.job.BlockTemplate;
 
 /** The RPC adapter against a fake node: auth, templates, long poll, submitblock and every fault. */
@@ -77,6 +78,20 @@ class BitcoindRpcTest {
         assertThat(t.longPollId()).isPresent();
         assertThat(node.requests.get(0)).contains("\"method\":\"getblocktemplate\"")
                 .contains("\"params\":[{\"rules\":[\"segwit\"]}]");
+    }
+
+    @Test
+    void getBlockHeaderSaysWhereABlockStandsAndEmptyForAnUnknownOne() throws Exception {
+        // As Bitcoin Core 27 answers getblockheader (fields trimmed): on the main chain, then off it, then unknown.
+        String hash = "0000000000000000000320283a032748cef8227873ff4872689bf23f1cda83a5";
+        node.script = body -> FakeBitcoind.Answer.result("{\"hash\":\"" + hash + "\",\"confirmations\":12,\"height\":800000,"
+                + "\"version\":536870912,\"nTx\":3721,\"previousblockhash\":\"00000000000000000002a0b5db2a7f8d9087464c2586b546be7bce8eb53b8187\"}");
+        assertThat(rpc().getBlockHeader(Sha256Hash.fromDisplayHex(hash))).contains(new org.stratum4j.examples.store.BlockLookup.BlockState(800000, 12));
+        assertThat(node.requests.get(0)).contains("\"method\":\"getblockheader\"").contains("\"params\":[\"" + hash + "\",true]");
+        node.script = body -> FakeBitcoind.Answer.result("{\"hash\":\"" + hash + "\",\"confirmations\":-1,\"height\":800000}");
+        assertThat(rpc().getBlockHeader(Sha256Hash.fromDisplayHex(hash))).hasValueSatisfying(s -> assertThat(s.onMainChain()).isFalse());
+        node.script = body -> FakeBitcoind.Answer.error(500, -5, "Block not found");
+        assertThat(rpc().getBlockHeader(Sha256Hash.fromDisplayHex(hash))).isEmpty();
     }
 
     @Test

@@ -149,6 +149,83 @@ class ShareStoreTest {
                 + " AND extract(epoch FROM bucket)::bigint % 600 = 0")).isEqualTo(1);
     }
 
+    static String text(String url, String sql) throws Exception {
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            return r.next() ? r.getString(1) : null;
+        }
+    }
+
+    @Test
+    void aFoundBlockIsFollowedOnTheChainUntilConfirmedAtOneHundred(@TempDir Path dir) throws Exception {
+        String url = database();
+        // Blocks are one share in a hundred, and the chain moves every 100 ms: a hundred confirmations in ten seconds.
+        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl"), "--demo-network-difficulty", "0.000001",
+                "--demo-block-interval", "0.1", "--block-check-seconds", "0.2"))) {
+            var demo = pool.demoChain().orElseThrow();
+            try (ValidShareMiner miner = new ValidShareMiner(port(pool), "frank.rig1", 8)) {
+                miner.mine(0, 0, () -> demo.blocksAccepted() >= 1);
+                miner.drain();
+            }
+            await(() -> count(url, "SELECT count(*) FROM blocks WHERE status = 'confirmed'") >= 1, 60,
+                    () -> "a confirmed block; blocks: " + rowsOf(url, "SELECT hash || ' ' || status || ' ' || confirmations FROM blocks"));
+            assertThat(count(url, "SELECT count(*) FROM blocks WHERE status = 'confirmed' AND confirmations >= 100 AND height > 0"
+                    + " AND reward > 0 AND verdict IS NULL AND worker = 'frank.rig1' AND instance_id = 0")).isGreaterThanOrEqualTo(1);
+            assertThat(count(url, "SELECT count(*) FROM blocks b JOIN shares s ON s.hash = b.hash WHERE s.block")).as(
+                    "each block row has its share").isEqualTo(count(url, "SELECT count(*) FROM blocks WHERE verdict IS NULL"));
+        }
+    }
+
+    @Test
+    void aBlockReplacedOnTheChainIsOrphaned(@TempDir Path dir) throws Exception {
+        String url = database();
+        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl"), "--demo-network-difficulty", "0.000001",
+                "--block-check-seconds", "0.2"))) {
+            var demo = pool.demoChain().orElseThrow();
+            try (ValidShareMiner miner = new ValidShareMiner(port(pool), "grace.rig1", 1)) {
+                miner.mine(0, 0, () -> demo.blocksAccepted() >= 1);
+                miner.drain();
+            }
+            // Only this pool's blocks move the demo chain here, so the tip is ours.
+            String ours = demo.tip().toDisplayHex();
+            await(() -> "pending".equals(status(url, ours)), 30, () -> "block " + ours + " pending, is " + status(url, ours));
+            demo.orphanTip();
+            await(() -> "orphaned".equals(status(url, ours)), 30, () -> "block " + ours + " orphaned, is " + status(url, ours));
+            assertThat(count(url, "SELECT count(*) FROM blocks WHERE status = 'orphaned'")).isEqualTo(1);
+        }
+    }
+
+    static long count(String url, String sql) {
+        try {
+            return query(url, sql);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String status(String url, String hash) {
+        try {
+            return text(url, "SELECT status FROM blocks WHERE hash = '" + hash + "'");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String rowsOf(String url, String sql) {
+        try {
+            String db = url.substring(url.lastIndexOf('/') + 1);
+            StringBuilder b = new StringBuilder();
+            try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+                while (r.next()) {
+                    b.append(r.getString(1)).append("; ");
+                }
+            }
+            return b.toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
     @Test
     void aDatabaseOutageStopsNoMinerAndLosesNoShare(@TempDir Path dir) throws Exception {
         String url = database();

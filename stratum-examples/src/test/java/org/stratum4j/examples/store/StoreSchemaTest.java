@@ -75,6 +75,28 @@ class StoreSchemaTest {
     }
 
     @Test
+    void aDatabaseOfThePreviousVersionIsUpgradedWithItsData() throws Exception {
+        try (Connection c = fresh("migrate_previous")) {
+            assertThat(Migrations.apply(c, Migrations.latest() - 1)).isZero();
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO blocks (hash, height, worker, instance_id, created_at, status, updated_at)"
+                        + " VALUES ('00ab', 7, 'w', 0, now(), 'pending', now())");
+            }
+            assertThat(Migrations.apply(c)).as("found the previous version").isEqualTo(Migrations.latest() - 1);
+            assertThat(Migrations.version(c)).isEqualTo(Migrations.latest());
+            try (Statement s = c.createStatement()) {
+                // Version 2: a block may be recorded before its height is known.
+                s.execute("INSERT INTO blocks (hash, height, worker, instance_id, created_at, status, updated_at)"
+                        + " VALUES ('00cd', null, 'w', 0, now(), 'submitted', now())");
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM blocks")) {
+                    r.next();
+                    assertThat(r.getInt(1)).isEqualTo(2);
+                }
+            }
+        }
+    }
+
+    @Test
     void aDatabaseFromANewerVersionIsRefusedWithASentence() throws Exception {
         try (Connection c = fresh("migrate_newer")) {
             Migrations.apply(c);

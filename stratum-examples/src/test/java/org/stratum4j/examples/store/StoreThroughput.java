@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -57,7 +56,7 @@ public final class StoreThroughput {
             System.out.printf("journal: %,d shares, %,d bytes%n", shares, journal.durableLength());
             try (TestPostgres pg = TestPostgres.start()) {
                 long t0 = System.nanoTime();
-                try (ShareStore store = ShareStore.open(DatabaseUrl.parse(pg.url(), null, null), 0, journal, 30, Clock.systemUTC())) {
+                try (ShareStore store = ShareStore.builder(DatabaseUrl.parse(pg.url(), null, null), journal).open()) {
                     while (store.status().backlogEntries() > 0) {
                         Thread.sleep(5);
                     }

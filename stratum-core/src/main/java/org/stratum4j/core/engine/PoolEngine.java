@@ -74,8 +74,9 @@ import org.stratum4j.core.share.Verdict;
  * {@value Session#JOB_MEMORY} jobs sent to the session. It is the easier of that and the current
  * difficulty; the share is credited at the harder of the two that it meets (after a drop, work
  * mined at the old target is worth the old difficulty). A new difficulty always reaches the miner
- * with a job id it has not seen: {@code mining.set_difficulty} is followed by the session's last
- * job under a fresh id, or by the next new job when the last one is gone. Real miners need both:
+ * with a job id it has not seen and work that differs: {@code mining.set_difficulty} is followed by
+ * the session's last job under a fresh id and a later ntime, or by the next new job when the last
+ * one is gone. Real miners need both:
  * cpuminer applies a difficulty from the next notify on and lets each thread finish its current
  * work, with that work's job id and target, so during a quick series of changes it still submits
  * shares on jobs sent one, two or three changes ago, each meeting the difficulty it came with.

@@ -94,9 +94,9 @@ public final class Job {
                 notify.nbits(), ntime, ntime, notify.cleanJobs(), Objects.requireNonNull(receivedAt, "receivedAt"));
     }
 
-    /** The same work under a new id, with the given {@code clean_jobs} flag. */
-    Job reissue(String newId, boolean clean, Instant now) {
-        return new Job(newId, template, coinbase, previousBlockHash, merkleBranch, version, bits, ntime, minTime, clean, now);
+    /** The same work under a new id, with the given {@code clean_jobs} flag and {@code ntime}. */
+    Job reissue(String newId, boolean clean, Instant now, long newNtime) {
+        return new Job(newId, template, coinbase, previousBlockHash, merkleBranch, version, bits, newNtime, minTime, clean, now);
     }
 
     /** The job id miners echo in {@code mining.submit}. */

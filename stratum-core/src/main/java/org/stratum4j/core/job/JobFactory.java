@@ -67,10 +67,13 @@ public final class JobFactory {
         return Job.onTemplate(id, template, coinbase, ntime, clean, now);
     }
 
+    /** How far ahead of the clock a reissued job's ntime may go. */
+    static final long REISSUE_AHEAD_SECONDS = 600;
+
     /**
-     * The same work as {@code job} under a fresh id, with {@code clean_jobs} false: what a session
-     * is sent after its difficulty changed, so the miner starts work that the new difficulty
-     * applies to without dropping what it has.
+     * The same work as {@code job} under a fresh id and a later ntime (so its header differs), with
+     * {@code clean_jobs} false: what a session is sent after its difficulty changed, so the miner
+     * starts work that the new difficulty applies to without dropping what it has.
      */
     public Job reissue(Job job) {
         return reissue(job, false);
@@ -83,7 +86,15 @@ public final class JobFactory {
     public Job reissue(Job job, boolean cleanJobs) {
         Objects.requireNonNull(job, "job");
         Instant now = clock.instant();
-        return job.reissue(nextId(now), cleanJobs, now);
+        // A later ntime makes the header differ, not only the id: cpuminer moves a thread to new work
+        // (and so to a new difficulty) only when the header bytes change, and otherwise keeps mining the
+        // old job at its old target. Never more than REISSUE_AHEAD_SECONDS ahead of the clock, so that a
+        // block on it stays far inside the two hours Bitcoin Core allows.
+        long ntime = Math.max(job.ntime() + 1, now.getEpochSecond());
+        if (ntime > now.getEpochSecond() + REISSUE_AHEAD_SECONDS) {
+            ntime = job.ntime();
+        }
+        return job.reissue(nextId(now), cleanJobs, now, ntime);
     }
 
     /**

@@ -30,10 +30,12 @@ import org.stratum4j.core.testing.MutableClock;
  * The engine against a model of cpuminer 2.5.1's Stratum client (cpu-miner.c, util.c), hashing for
  * real (sha256d) in simulated time. What the model keeps from cpuminer: {@code mining.set_difficulty}
  * is stored and applied to the next {@code mining.notify}; a notify with a new id becomes the newest
- * work; each thread mines its current work, with that work's job id and target, until it finds a
- * share or its scan time runs out, and only then takes the newest work; a clean notify restarts
- * every thread at once; every submit carries id 4. So during a series of difficulty changes it
- * keeps submitting shares on jobs sent one, two or three changes ago. Not one may be refused.
+ * work, with extranonce2 back at zero; each thread mines its current work, with that work's job id
+ * and target, until it finds a share or its scan time runs out, and then takes the newest work
+ * only if its first 76 header bytes differ ({@code memcmp(work.data, g_work.data, 76)}: the same
+ * work under a new id leaves the thread on the old job and target); a clean notify restarts every
+ * thread at once; every submit carries id 4. So during a series of difficulty changes it keeps
+ * submitting shares on jobs sent one, two or three changes ago. Not one may be refused.
  */
 class CpuminerBehaviourTest {
 
@@ -78,7 +80,6 @@ class CpuminerBehaviourTest {
         double hashrate;
         Difficulty nextDiff = Difficulty.ONE;
         Work newest;
-        long extranonce2;
         int difficultyChanges;
         int accepted;
         final List<Response> refused = new ArrayList<>();
@@ -108,7 +109,6 @@ class CpuminerBehaviourTest {
                 } else if (m instanceof Notify n) {
                     Job job = Job.fromNotify(n, 4, 8, clock.instant());
                     byte[] en2 = new byte[8];
-                    LittleEndian.write(++extranonce2, en2, 0, 8);
                     byte[] header = job.header(session.extranonce1(), en2, job.version(), job.ntime(), 0).serialize();
                     newest = new Work(n.jobId(), job, nextDiff.toTarget(), nextDiff, en2, header, difficultyChanges);
                     if (n.cleanJobs()) {
@@ -126,9 +126,9 @@ class CpuminerBehaviourTest {
             }
         }
 
-        /** cpuminer's loop head: new work starts at the thread's own nonce range; the same work carries on. */
+        /** cpuminer's loop head: different work starts at the thread's own nonce range; the same header carries on. */
         void take(int t) {
-            if (work[t] != newest) {
+            if (work[t] == null || !java.util.Arrays.equals(work[t].header(), 0, 76, newest.header(), 0, 76)) {
                 work[t] = newest;
                 nonce[t] = (0xffffffffL / work.length) * t;
             } else {

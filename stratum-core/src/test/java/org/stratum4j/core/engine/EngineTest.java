@@ -257,6 +257,10 @@ class EngineTest {
         assertThat(FakeConnection.lastSetDifficulty(out).difficulty()).isEqualTo(Difficulty.of(1024));
         Notify fresh = FakeConnection.lastNotify(out);
         assertThat(fresh.cleanJobs()).isFalse();
+        // Different work, not only a new id: cpuminer keeps a thread on its old job and target while the
+        // header bytes are the same. A later ntime, within minutes of the clock.
+        assertThat(Integer.toUnsignedLong(fresh.ntime())).isGreaterThan(Integer.toUnsignedLong(a.job().notifyMessage().ntime()))
+                .isLessThanOrEqualTo(clock.instant().getEpochSecond() + 600);
         assertThat(fresh.jobId()).isNotEqualTo(a.job().id());
         assertThat(fresh.coinb2()).isEqualTo(a.job().notifyMessage().coinb2());
     }
@@ -375,6 +379,10 @@ class EngineTest {
         assertThat(raised.difficulty().compareTo(EASY)).isPositive();
         Notify fresh = FakeConnection.lastNotify(out);
         assertThat(fresh.cleanJobs()).isFalse();
+        // Different work, not only a new id: cpuminer keeps a thread on its old job and target while the
+        // header bytes are the same. A later ntime, within minutes of the clock.
+        assertThat(Integer.toUnsignedLong(fresh.ntime())).isGreaterThan(Integer.toUnsignedLong(a.job().notifyMessage().ntime()))
+                .isLessThanOrEqualTo(clock.instant().getEpochSecond() + 600);
         assertThat(out.indexOf(fresh)).isGreaterThan(out.indexOf(raised));
         assertThat(m.session().difficulty()).isEqualTo(raised.difficulty());
         assertThat(m.session().acceptedShares()).isEqualTo(8);

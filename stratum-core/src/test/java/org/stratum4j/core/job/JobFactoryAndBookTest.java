@@ -52,6 +52,26 @@ class JobFactoryAndBookTest {
     }
 
     @Test
+    void aReissuedJobIsDifferentWorkWithALaterNtimeNeverFarAheadOfTheClock() {
+        MutableClock clock = new MutableClock(START);
+        JobFactory factory = new JobFactory(clock, CoinbaseBuilder.defaults());
+        Job job = factory.create(template(1, START.getEpochSecond()), PAY);
+        Job again = factory.reissue(job);
+        assertThat(again.ntime()).isEqualTo(job.ntime() + 1);
+        assertThat(again.minTime()).isEqualTo(job.minTime());
+        assertThat(again.notifyMessage().coinb1()).isEqualTo(job.notifyMessage().coinb1());
+        // Later on, the clock's time.
+        clock.advance(Duration.ofSeconds(90));
+        assertThat(factory.reissue(again).ntime()).isEqualTo(START.getEpochSecond() + 90);
+        // A thousand reissues in one second go no further than ten minutes ahead, then keep the ntime.
+        Job many = again;
+        for (int i = 0; i < 1000; i++) {
+            many = factory.reissue(many);
+        }
+        assertThat(many.ntime()).isEqualTo(clock.instant().getEpochSecond() + 600);
+    }
+
+    @Test
     void idsStayUniqueAcrossThreads() throws InterruptedException {
         JobFactory factory = new JobFactory(new MutableClock(START), CoinbaseBuilder.defaults());
         BlockTemplate t = template(1, START.getEpochSecond());

@@ -42,13 +42,19 @@ public final class CpuMiner implements AutoCloseable {
         /**
          * As cpuminer 2.5.1: a new difficulty applies from the next notify on; each thread keeps its
          * work (job id and target) until it finds a share or has scanned it for 60 s, then takes the
-         * newest; a notify with {@code clean_jobs} restarts every thread at once.
+         * newest only if its header differs (the same work under a new id leaves the thread on the
+         * old job and target); a notify with {@code clean_jobs} restarts every thread at once.
          */
         CPUMINER
     }
 
     /** One piece of work, replaced whole on every notify (and, when switching at once, on every difficulty change). */
-    private record Work(Job job, byte[] extranonce1, int extranonce2Size, Difficulty difficulty, Target target, long generation) {
+    private record Work(Job job, byte[] extranonce1, int extranonce2Size, Difficulty difficulty, Target target, long generation,
+                        byte[] header76) {
+        /** Whether {@code other} is the same work (cpuminer's memcmp of the first 76 header bytes, extranonce2 zero). */
+        boolean sameWork(Work other) {
+            return java.util.Arrays.equals(header76, other.header76);
+        }
     }
 
     private final InetSocketAddress pool;
@@ -158,7 +164,9 @@ public final class CpuMiner implements AutoCloseable {
         byte[] en1 = sub.extranonce1();
         Job job = Job.fromNotify(n, en1.length, sub.extranonce2Size(), Instant.now());
         Difficulty d = difficulty;
-        work = new Work(job, en1, sub.extranonce2Size(), d, d.toTarget(), generations.incrementAndGet());
+        byte[] header76 = java.util.Arrays.copyOf(job.header(en1, new byte[sub.extranonce2Size()], job.version(), job.ntime(), 0)
+                .serialize(), 76);
+        work = new Work(job, en1, sub.extranonce2Size(), d, d.toTarget(), generations.incrementAndGet(), header76);
         synchronized (workChanged) {
             workChanged.notifyAll();
         }
@@ -198,7 +206,7 @@ public final class CpuMiner implements AutoCloseable {
                 hasher.sha256d(header, 0, 80, hash, 0);
                 if (w.target().isMetBy(hash, 0)) {
                     submit(w, en2, (int) nonce);
-                    if (lazy && work != w) {
+                    if (lazy && !work.sameWork(w)) {
                         break;
                     }
                 }

@@ -741,12 +741,36 @@ public final class ShareStore implements AutoCloseable {
         long entries;
 
         void add(long seq, String line) {
-            LoggedShare s = ShareLog.parse(line);
             entries++;
+            int copied = copy.length();
+            try {
+                addShare(seq, line);
+            } catch (RuntimeException e) {
+                // A damaged line must not stop every share behind it: it is skipped, and said once.
+                copy.setLength(copied);
+                LOG.warn("share store: journal line at byte {} of {} skipped: {}", seq, journal.path(), e.toString());
+            }
+        }
+
+        private void addShare(long seq, String line) {
+            LoggedShare s = ShareLog.parse(line);
             if (s == null) {
                 return; // a line torn by a crash: skipped, as ShareLog.read does
             }
             Instant at = Instant.parse(s.time());
+            // Everything that can fail is parsed before anything is counted: a damaged line leaves no trace.
+            double actual = 0;
+            double difficulty = 0;
+            long ntime = 0;
+            long nonce = 0;
+            long version = 0;
+            if (s.accepted()) {
+                actual = Difficulty.ofHash(Sha256Hash.fromDisplayHex(s.hash()));
+                difficulty = Double.parseDouble(s.difficulty());
+                ntime = Long.parseLong(s.ntime(), 16);
+                nonce = Long.parseLong(s.nonce(), 16);
+                version = Long.parseLong(s.version(), 16);
+            }
             if (first == null) {
                 first = at;
             }
@@ -760,9 +784,8 @@ public final class ShareStore implements AutoCloseable {
                 }
                 return;
             }
-            double actual = Difficulty.ofHash(Sha256Hash.fromDisplayHex(s.hash()));
             r.shares++;
-            r.difficulty += Double.parseDouble(s.difficulty());
+            r.difficulty += difficulty;
             r.best = Math.max(r.best, actual);
             days.add(LocalDate.ofInstant(at, ZoneOffset.UTC));
             if (s.block()) {
@@ -773,8 +796,7 @@ public final class ShareStore implements AutoCloseable {
             copy.append('\t');
             text(s.job());
             copy.append('\t').append(s.extranonce1()).append('\t').append(s.extranonce2()).append('\t')
-                    .append(Long.parseLong(s.ntime(), 16)).append('\t').append(Long.parseLong(s.nonce(), 16)).append('\t')
-                    .append(Long.parseLong(s.version(), 16)).append('\t').append(s.difficulty()).append('\t')
+                    .append(ntime).append('\t').append(nonce).append('\t').append(version).append('\t').append(s.difficulty()).append('\t')
                     .append(actual).append('\t').append(s.hash()).append('\t').append(s.block() ? 't' : 'f').append('\t');
             if (s.remote() == null) {
                 copy.append("\\N");

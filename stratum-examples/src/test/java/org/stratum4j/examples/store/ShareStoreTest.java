@@ -227,6 +227,24 @@ class ShareStoreTest {
     }
 
     @Test
+    void aDamagedJournalLineIsSkippedAndTheSharesBehindItStillArrive(@TempDir Path dir) throws Exception {
+        String url = database();
+        Path journal = dir.resolve("journal.jsonl");
+        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String good = "{\"time\":\"" + now + "\",\"worker\":\"heidi.rig1\",\"job\":\"j1\",\"extranonce1\":\"00000000\","
+                + "\"extranonce2\":\"0000000000000000\",\"ntime\":\"6b12d461\",\"nonce\":\"00000001\",\"version\":\"20000000\","
+                + "\"difficulty\":\"1\",\"hash\":\"00000000ffff0000000000000000000000000000000000000000000000000000\",\"block\":false}";
+        java.nio.file.Files.writeString(journal, good.replace("\"hash\":\"00000000ffff", "\"hash\":\"zz000000ffff") + "\n"
+                + good.replace("j1", "j2") + "\n");
+        try (ExamplePool pool = TestPools.start(poolArgs(url, journal))) {
+            awaitShipped(pool);
+            assertThat(pool.store().orElseThrow().status().shipped()).isEqualTo(2);
+        }
+        assertThat(text(url, "SELECT string_agg(job_id, ',') FROM shares")).isEqualTo("j2");
+        assertThat(query(url, "SELECT sum(shares) FROM worker_stats")).isEqualTo(1);
+    }
+
+    @Test
     void aDatabaseOutageStopsNoMinerAndLosesNoShare(@TempDir Path dir) throws Exception {
         String url = database();
         try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {

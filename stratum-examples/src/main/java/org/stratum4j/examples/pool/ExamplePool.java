@@ -62,6 +62,8 @@ public final class ExamplePool implements AutoCloseable {
     private final PoolStats stats;
     private final ShareLog shareLog;
     private final ShareStore store;
+    /** With a database, the journal is cut into segments of this size, deleted once copied. */
+    private static final long JOURNAL_SEGMENT_BYTES = 64L << 20;
     private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
@@ -145,7 +147,8 @@ public final class ExamplePool implements AutoCloseable {
         ShareLog shareLog = null;
         if (c.shareLog != null) {
             try {
-                shareLog = ShareLog.open(c.shareLog, 100_000, c.database != null);
+                shareLog = c.database == null ? ShareLog.open(c.shareLog, 100_000)
+                        : ShareLog.openSegmented(c.shareLog, 100_000, true, JOURNAL_SEGMENT_BYTES);
             } catch (IOException e) {
                 throw new ConfigException("cannot open the share log " + c.shareLog + ": " + e.getMessage());
             }

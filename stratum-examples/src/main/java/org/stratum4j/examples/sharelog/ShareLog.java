@@ -41,8 +41,11 @@ import org.stratum4j.core.engine.ShareSink;
  * next line on a fresh line. Rejected shares are counted by the engine and logged only when asked
  * ({@link #open(Path, int, boolean)}: the share store's rollups count them), without a wait.
  *
- * <p>The log is also the share store's journal: {@link #durableLength()} is how far it is on disk,
- * and each line's byte offset is that share's sequence number.
+ * <p>The log is also the share store's journal ({@link #openSegmented}): then it is a series of
+ * segment files {@code <path>.<start offset in hex>}, a new one begun once the current one passes
+ * the segment size, so that the store can delete what it has copied. {@link #durableLength()} is
+ * how far the whole journal is on disk, and each line's offset in it is that share's sequence
+ * number.
  */
 public final class ShareLog implements ShareSink, AutoCloseable {
 
@@ -53,7 +56,9 @@ public final class ShareLog implements ShareSink, AutoCloseable {
     }
 
     private final Path path;
-    private final FileChannel channel;
+    private final long segmentBytes;
+    private FileChannel channel;
+    private long segmentStart;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
     private final boolean includeRejected;
@@ -63,12 +68,15 @@ public final class ShareLog implements ShareSink, AutoCloseable {
     private volatile long written;
     private volatile long durableLength;
 
-    private ShareLog(Path path, FileChannel channel, int capacity, boolean includeRejected, long size) {
+    private ShareLog(Path path, FileChannel channel, int capacity, boolean includeRejected, long segmentStart, long size,
+                     long segmentBytes) {
         this.path = path;
         this.channel = channel;
+        this.segmentStart = segmentStart;
+        this.segmentBytes = segmentBytes;
         this.includeRejected = includeRejected;
         this.capacity = capacity;
-        this.durableLength = size;
+        this.durableLength = segmentStart + size;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.writer = new Thread(this::writeLoop, "share-log");
         this.writer.setDaemon(true);
@@ -91,6 +99,83 @@ public final class ShareLog implements ShareSink, AutoCloseable {
             throw new IllegalArgumentException("share log capacity " + capacity + " must be at least 1");
         }
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        long size = endWhole(ch);
+        return new ShareLog(path, ch, capacity, includeRejected, 0, size, 0);
+    }
+
+    /**
+     * Opens (or creates) a segmented journal at {@code base}: segment files {@code base.<hex start>},
+     * a new one begun once the current one holds {@code segmentBytes}. A plain file at {@code base}
+     * (a share log from before) becomes the first segment.
+     *
+     * @throws IOException when the files cannot be opened, or a plain file and segments both exist
+     */
+    public static ShareLog openSegmented(Path base, int capacity, boolean includeRejected, long segmentBytes) throws IOException {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("share log capacity " + capacity + " must be at least 1");
+        }
+        if (segmentBytes < 4096) {
+            throw new IllegalArgumentException("journal segment size " + segmentBytes + " must be at least 4096 bytes");
+        }
+        List<Segment> segments = segments(base);
+        if (Files.exists(base)) {
+            if (!segments.isEmpty()) {
+                throw new IOException("both " + base + " and its segments exist: move one of them away");
+            }
+            Files.move(base, segmentPath(base, 0));
+            segments = segments(base);
+        }
+        Segment active = segments.isEmpty() ? new Segment(0, segmentPath(base, 0)) : segments.get(segments.size() - 1);
+        FileChannel ch = FileChannel.open(active.path(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        long size = endWhole(ch);
+        syncDirectory(base);
+        return new ShareLog(base, ch, capacity, includeRejected, active.start(), size, segmentBytes);
+    }
+
+    /**
+     * One segment of a journal: the journal offset of its first byte, and its file.
+     *
+     * @param start the offset of its first byte in the whole journal
+     * @param path  its file
+     */
+    public record Segment(long start, Path path) {
+    }
+
+    /** The segments of the journal at {@code base}, oldest first (none for a plain share log). */
+    public static List<Segment> segments(Path base) throws IOException {
+        Path dir = base.toAbsolutePath().getParent();
+        String prefix = base.getFileName().toString() + ".";
+        List<Segment> found = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return found;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix) && name.length() == prefix.length() + 16
+                        && name.substring(prefix.length()).matches("[0-9a-f]{16}")) {
+                    found.add(new Segment(Long.parseUnsignedLong(name.substring(prefix.length()), 16), f));
+                }
+            }
+        }
+        found.sort(java.util.Comparator.comparingLong(Segment::start));
+        return found;
+    }
+
+    private static Path segmentPath(Path base, long start) {
+        return base.resolveSibling(base.getFileName() + "." + String.format("%016x", start));
+    }
+
+    private static void syncDirectory(Path base) {
+        try (FileChannel dir = FileChannel.open(base.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // Not every platform can sync a directory; the file's own data is forced regardless.
+        }
+    }
+
+    /** Ends a torn last line and positions the channel at the end; returns the size. */
+    private static long endWhole(FileChannel ch) throws IOException {
         long size = ch.size();
         if (size > 0) {
             ByteBuffer last = ByteBuffer.allocate(1);
@@ -104,7 +189,7 @@ public final class ShareLog implements ShareSink, AutoCloseable {
         }
         ch.force(false);
         ch.position(size);
-        return new ShareLog(path, ch, capacity, includeRejected, size);
+        return size;
     }
 
     @Override
@@ -202,6 +287,9 @@ public final class ShareLog implements ShareSink, AutoCloseable {
             for (Pending p : group) {
                 p.stored().complete(null);
             }
+            if (segmentBytes > 0 && durableLength - segmentStart >= segmentBytes) {
+                nextSegment();
+            }
         } catch (IOException e) {
             LOG.error("share log {}: {} shares could not be stored: {}", path, group.size(), e.toString());
             for (Pending p : group) {
@@ -210,7 +298,23 @@ public final class ShareLog implements ShareSink, AutoCloseable {
         }
     }
 
-    /** Bytes of the file on disk (written and forced): a reader may ship everything before this offset. */
+    /** Begins the next segment at the journal's end; a failure keeps appending to the current one. */
+    private void nextSegment() {
+        long start = durableLength;
+        try {
+            FileChannel next = FileChannel.open(segmentPath(path, start), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+            syncDirectory(path);
+            FileChannel old = channel;
+            channel = next;
+            segmentStart = start;
+            old.close();
+        } catch (IOException e) {
+            LOG.warn("journal {}: cannot begin a new segment at {} ({}); the current one grows", path, start, e.toString());
+        }
+    }
+
+    /** Bytes of the log on disk (written and forced): a reader may ship everything before this offset. */
     public long durableLength() {
         return durableLength;
     }
@@ -258,6 +362,13 @@ public final class ShareLog implements ShareSink, AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     public static int read(Path path, Consumer<LoggedShare> consumer) throws IOException {
+        if (!Files.exists(path)) {
+            int skipped = 0;
+            for (Segment s : segments(path)) {
+                skipped += read(s.path(), consumer);
+            }
+            return skipped;
+        }
         int skipped = 0;
         for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
             if (line.isBlank()) {

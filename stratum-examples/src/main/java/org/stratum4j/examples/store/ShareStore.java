@@ -3,9 +3,7 @@ package org.stratum4j.examples.store;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.StandardOpenOption;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -108,7 +106,7 @@ public final class ShareStore implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Verdict> verdicts = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Instant nextBlockCheck = Instant.MIN;
     private final ShareLog journal;
-    private final FileChannel reader;
+    private final JournalReader reader;
     private final int retentionDays;
     private final Clock clock;
     private final Thread thread;
@@ -126,7 +124,7 @@ public final class ShareStore implements AutoCloseable {
     private long shippedAtOutage;
     private Instant nextMaintenance = Instant.MIN;
 
-    private ShareStore(DatabaseUrl url, int instanceId, ShareLog journal, FileChannel reader, int retentionDays, Clock clock,
+    private ShareStore(DatabaseUrl url, int instanceId, ShareLog journal, JournalReader reader, int retentionDays, Clock clock,
                        BlockLookup blocks, Duration blockCheckInterval) {
         this.url = url;
         this.instanceId = instanceId;
@@ -210,12 +208,7 @@ public final class ShareStore implements AutoCloseable {
          *     was copied)
          */
         public ShareStore open() {
-            FileChannel reader;
-            try {
-                reader = FileChannel.open(journal.path(), StandardOpenOption.READ);
-            } catch (IOException e) {
-                throw new StoreException("cannot read the journal " + journal.path() + ": " + e.getMessage(), e);
-            }
+            JournalReader reader = new JournalReader(journal);
             ShareStore store = new ShareStore(url, instanceId, journal, reader, retentionDays, clock, blocks, blockCheckInterval);
             try {
                 store.connect();
@@ -380,11 +373,7 @@ public final class ShareStore implements AutoCloseable {
             return false;
         }
         ByteBuffer buf = ByteBuffer.allocate((int) Math.min(end - from, MAX_BATCH_BYTES));
-        while (buf.hasRemaining()) {
-            if (reader.read(buf, from + buf.position()) < 0) {
-                break;
-            }
-        }
+        reader.read(buf, from);
         byte[] bytes = buf.array();
         int limit = buf.position();
         int lastNewline = -1;
@@ -395,7 +384,7 @@ public final class ShareStore implements AutoCloseable {
             }
         }
         if (lastNewline < 0) {
-            if (limit == MAX_BATCH_BYTES) {
+            if (limit == buf.capacity() && limit == MAX_BATCH_BYTES) {
                 throw new IOException("a journal line at offset " + from + " is longer than " + MAX_BATCH_BYTES + " bytes");
             }
             return false;
@@ -417,6 +406,10 @@ public final class ShareStore implements AutoCloseable {
         write(batch, from, to);
         shippedOffset = to;
         shipped += batch.entries;
+        int deleted = reader.deleteBefore(to);
+        if (deleted > 0) {
+            LOG.debug("share store: deleted {} journal segments copied into the database", deleted);
+        }
         return true;
     }
 
@@ -697,11 +690,7 @@ public final class ShareStore implements AutoCloseable {
 
     private void closeQuietly() {
         closeConnection();
-        try {
-            reader.close();
-        } catch (IOException ignored) {
-            // read-only
-        }
+        reader.close();
     }
 
     private static String firstLine(SQLException e) {

@@ -76,10 +76,11 @@ import org.stratum4j.core.share.Verdict;
  * mined at the old target is worth the old difficulty). A new difficulty always reaches the miner
  * with a job id it has not seen and work that differs: {@code mining.set_difficulty} is followed by
  * the session's last job under a fresh id and a later ntime, or by the next new job when the last
- * one is gone. Real miners need both:
- * cpuminer applies a difficulty from the next notify on and lets each thread finish its current
- * work, with that work's job id and target, so during a quick series of changes it still submits
- * shares on jobs sent one, two or three changes ago, each meeting the difficulty it came with.
+ * one is gone. Real miners need both: cpuminer applies a difficulty from the next notify on and
+ * lets each thread finish its current work, with that work's job id and target, so during a quick
+ * series of changes it still submits shares on jobs sent one, two or three changes ago, each
+ * meeting the difficulty it came with; and a thread takes new work only when its header bytes
+ * differ, so the same work under a new id would leave it on the old target.
  *
  * <p>Thread-safe in the sense above: per-session calls on the session's loop, template calls from
  * one other thread.

@@ -19,6 +19,9 @@ import org.stratum4j.core.bitcoin.Difficulty;
  * without them (default 30 s: a miner far too slow gets an easier difficulty within a minute,
  * guessing from the silence that a share would take at least twice as long as it has waited). It
  * changes only when the ideal is outside [½, 2]× the current value, so noise does not cause churn.
+ * Results are clamped to [minimum, maximum] and the miner's own floor; difficulties of 1 and more
+ * are rounded to whole numbers (many ASIC firmwares parse them as integers), smaller ones to three
+ * significant digits.
  *
  * <p>Changes are also bounded in time: after a change, the next one waits at least
  * {@link Builder#minimumChangeInterval} (default 10 s), however fast the shares come. Only the
@@ -28,10 +31,8 @@ import org.stratum4j.core.bitcoin.Difficulty;
  * changes a second apart (each estimate still diluted by the pause); with it, each step waits for
  * enough shares to land close to the ideal, and at most six changes a minute reach any miner. The
  * engine judges shares on older jobs at the difficulty they were sent with, so a change never costs
- * the miner a share; the bound keeps the miner's view (and the job memory) steady.
- * Results are clamped to [minimum, maximum] and the miner's own floor; difficulties of 1 and more
- * are rounded to whole numbers (many ASIC firmwares parse them as integers), smaller ones to three
- * significant digits.
+ * the miner a share; the bound keeps the miner's view (and the job memory) steady. After a change
+ * made from silence, the rate is measured from the next share on, so a pause is not counted twice.
  */
 public final class Vardiff implements DifficultyPolicy {
 

@@ -49,6 +49,9 @@ import org.stratum4j.transport.nio.TlsConfig;
  */
 public final class ExamplePool implements AutoCloseable {
 
+    /** With a database, the journal is cut into segments of this size, deleted once copied. */
+    private static final long JOURNAL_SEGMENT_BYTES = 64L << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(ExamplePool.class);
     /** What the pool-wide job pays in solo mode, where miners only ever get their own jobs. */
     private static final byte[] NOBODY = {0x6a};
@@ -62,8 +65,6 @@ public final class ExamplePool implements AutoCloseable {
     private final PoolStats stats;
     private final ShareLog shareLog;
     private final ShareStore store;
-    /** With a database, the journal is cut into segments of this size, deleted once copied. */
-    private static final long JOURNAL_SEGMENT_BYTES = 64L << 20;
     private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,

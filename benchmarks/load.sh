@@ -5,7 +5,8 @@
 #   benchmarks/load.sh blocks              # the same with a new block every 10 s
 #   benchmarks/load.sh idle                # 19,000 idle connections held by one pool process
 #   benchmarks/load.sh scale N             # N connections, 8,000 submits/s, a block every 10 s
-# Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS.
+# Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS,
+# POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=stratum-examples/target/stratum-example-pool.jar
@@ -33,6 +34,8 @@ case $scenario in
     pool_args+=(--demo-block-interval 10); load_args+=(--connections "$n" --processes "$p" --rate 8000) ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
+# shellcheck disable=SC2206
+pool_args+=(${POOL_ARGS:-})
 # One pool process holds up to 20,000 open files here; ask for them.
 ulimit -n 20000 2>/dev/null || true
 # shellcheck disable=SC2086

@@ -6,7 +6,8 @@
 #   benchmarks/load.sh idle                # 19,000 idle connections held by one pool process
 #   benchmarks/load.sh scale N             # N connections, 8,000 submits/s, a block every 10 s
 # Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS,
-# POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…").
+# POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…"),
+# POOL_DIFFICULTY (default 1024; 0.0000000001 makes every random share acceptable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=stratum-examples/target/stratum-example-pool.jar
@@ -14,12 +15,15 @@ if [[ ! -f $jar ]]; then
   ./mvnw -q -pl stratum-examples -am package -DskipTests
 fi
 scenario=${1:?"scenario: steady, blocks, idle or scale N"}
+# 1024: the generator's random nonces are all refused (23), the validation path under load. 1e-10:
+# every hash meets the target, so every share is accepted (and stored, with --share-log or --database).
+difficulty=${POOL_DIFFICULTY:-1024}
 measured=${SECONDS_MEASURED:-60}
 warmup=${WARMUP:-20}
 port=${PORT:-13333}
 stats=${STATS_PORT:-18080}
 pool_args=(--bind 127.0.0.1 --port "$port" --stats-port "$stats" --mode pool
-  --payout-address bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --difficulty 1024 --vardiff off
+  --payout-address bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff off
   --ban-threshold 0 --max-connections 20000)
 load_args=(--url "stratum+tcp://127.0.0.1:$port" --stats-url "http://127.0.0.1:$stats/stats"
   --warmup-seconds "$warmup" --seconds "$measured")

@@ -65,6 +65,7 @@ public final class ShareStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShareStore.class);
     private static final int MAX_BATCH_BYTES = 4 << 20;
+    private static final long IDLE_MILLIS = 500;
     private static final long INSTANCE_LOCK_BASE = 0x53746f7265000000L; // "Store" and the instance id
     private static final Duration MAINTENANCE_EVERY = Duration.ofHours(1);
     private static final int DAYS_AHEAD = 3;
@@ -297,7 +298,9 @@ public final class ShareStore implements AutoCloseable {
                     followBlocks();
                 }
                 if (!shippedSome) {
-                    sleep(100);
+                    // Caught up: wait for a batch's worth. Fewer, larger transactions mean fewer WAL flushes
+                    // competing with the journal's own fsync, which is what miners wait for.
+                    sleep(IDLE_MILLIS);
                 }
                 backoffMillis = 1000;
             } catch (SQLException e) {

@@ -195,6 +195,62 @@ class ShareStoreTest {
         }
     }
 
+    @Test
+    void aBlockTheNodeRefusesIsRecordedAsRejectedWithItsReason(@TempDir Path dir) throws Exception {
+        String url = database();
+        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {
+            org.stratum4j.core.bitcoin.Sha256Hash hash = org.stratum4j.core.bitcoin.Sha256Hash.fromDisplayHex(
+                    "0000000000000000000000000000000000000000000000000000000000c0ffee");
+            pool.store().orElseThrow().blockSubmitted(hash, 901, "judy.rig1", 312_500_000L, java.util.Optional.of("high-hash"));
+            await(() -> "rejected".equals(status(url, hash.toDisplayHex())), 30, () -> "the rejected block's row");
+            assertThat(text(url, "SELECT verdict || ' ' || height || ' ' || reward || ' ' || worker FROM blocks"))
+                    .isEqualTo("high-hash 901 312500000 judy.rig1");
+        }
+    }
+
+    @Test
+    void anOutageIsOneWarnLineAndTheRecoveryOneInfoLine(@TempDir Path dir) throws Exception {
+        String url = database();
+        int port = TestPools.freePort();
+        Path log = dir.resolve("pool.log");
+        Process pool = new ProcessBuilder(TestPools.childCommand(poolArgs(url, dir.resolve("journal.jsonl"), "--port",
+                Integer.toString(port)))).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            TestPools.awaitListening(pool, port);
+            try (ValidShareMiner miner = new ValidShareMiner(port, "kim.rig1", 16)) {
+                miner.mine(0, 0, () -> miner.acknowledged.size() >= 50);
+                miner.drain();
+                pg.stop();
+                try {
+                    // Shares go on for a while with the database away; the shipper retries meanwhile.
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+                    miner.mine(1L << 32, 200, () -> System.nanoTime() > until);
+                    miner.drain();
+                    assertThat(miner.refused.get()).isZero();
+                } finally {
+                    pg.restart();
+                }
+                await(() -> read(log).contains("share store reachable again"), 60, () -> "the recovery line in " + read(log));
+                assertThat(rows(url, 0)).isEqualTo(miner.acknowledged);
+            }
+        } finally {
+            pool.destroy();
+            pool.waitFor(10, TimeUnit.SECONDS);
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(log);
+        assertThat(lines.stream().filter(l -> l.contains("WARN") && l.contains("share store"))).singleElement().asString()
+                .contains("share store unreachable").contains("shares stay in the journal").doesNotContain(TestPostgres.PASSWORD);
+        assertThat(lines.stream().filter(l -> l.contains("INFO") && l.contains("share store reachable again"))).hasSize(1);
+    }
+
+    static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     static long count(String url, String sql) {
         try {
             return query(url, sql);

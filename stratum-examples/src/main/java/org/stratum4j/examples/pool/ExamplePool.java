@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Address;
@@ -21,7 +20,6 @@ import org.stratum4j.core.engine.Payouts;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.engine.TemplateSource;
 import org.stratum4j.core.engine.Vardiff;
-import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.examples.bitcoind.BitcoindChain;
 import org.stratum4j.examples.bitcoind.BitcoindRpc;
@@ -177,7 +175,7 @@ public final class ExamplePool implements AutoCloseable {
                 .payouts(payouts)
                 .payoutPerWorker(c.mode == PoolConfig.Mode.SOLO)
                 .authorizer(c.mode == PoolConfig.Mode.SOLO ? new SoloAuthorizer(network) : Authorizer.acceptWellFormed())
-                .blockSubmitter(store == null ? submitter : recording(submitter, store))
+                .blockSubmitter(store == null ? submitter : store.recording(submitter))
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
                 .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
@@ -242,13 +240,6 @@ public final class ExamplePool implements AutoCloseable {
         if (log != null) {
             log.close();
         }
-    }
-
-    /** The submitter, telling the store each block's verdict (the engine only logs it). */
-    private static BlockSubmitter recording(BlockSubmitter submitter, ShareStore store) {
-        return found -> submitter.submit(found).whenComplete((verdict, e) -> store.blockSubmitted(found.hash(), found.height(),
-                found.worker(), found.job().template().map(BlockTemplate::coinbaseValue).orElse(0L),
-                e == null ? verdict : Optional.of("submission failed: " + e.getMessage())));
     }
 
     private static void closeQuietly(ShareStore store) {

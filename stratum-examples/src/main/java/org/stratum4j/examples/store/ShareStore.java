@@ -32,6 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Difficulty;
 import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.core.engine.BlockSubmitter;
+import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.examples.sharelog.LoggedShare;
 import org.stratum4j.examples.sharelog.ShareLog;
 
@@ -236,6 +238,14 @@ public final class ShareStore implements AutoCloseable {
     public void blockSubmitted(Sha256Hash hash, long height, String worker, long reward, Optional<String> verdict) {
         verdicts.add(new Verdict(hash.toDisplayHex(), height, worker == null ? "" : worker, reward, verdict.orElse(null),
                 clock.instant()));
+    }
+
+    /** {@code submitter}, telling this store each block's verdict as the node gives it (the engine only logs it). */
+    public BlockSubmitter recording(BlockSubmitter submitter) {
+        Objects.requireNonNull(submitter, "submitter");
+        return found -> submitter.submit(found).whenComplete((verdict, e) -> blockSubmitted(found.hash(), found.height(),
+                found.worker(), found.job().template().map(BlockTemplate::coinbaseValue).orElse(0L),
+                e == null ? verdict : Optional.of("submission failed: " + e.getMessage())));
     }
 
     /** How far behind the journal the database is. */

@@ -168,6 +168,7 @@ public final class StatsServer implements AutoCloseable {
                 g.writeNumberField("oldest_waiting_seconds", oldestWaitingSeconds(st));
                 g.writeNumberField("shipped", st.shipped());
                 g.writeNumberField("outages", st.outages());
+                g.writeNumberField("rejected_not_journaled", st.rejectedNotJournaled());
                 g.writeEndObject();
             }
             ProcessFigures pf = ProcessFigures.now();
@@ -216,6 +217,8 @@ public final class StatsServer implements AutoCloseable {
                     oldestWaitingSeconds(st));
             metric(b, "stratum_store_shipped_total", "counter", "Journal entries copied into the database since start.", st.shipped());
             metric(b, "stratum_store_outages_total", "counter", "Times the database became unreachable.", st.outages());
+            metric(b, "stratum_store_rejected_not_journaled_total", "counter",
+                    "Rejected shares left out of the journal (and the rollups) under queue pressure.", st.rejectedNotJournaled());
         }
         ProcessFigures pf = ProcessFigures.now();
         if (pf.residentBytes() >= 0) {

@@ -92,8 +92,11 @@ public final class ShareStore implements AutoCloseable {
      * @param oldestWaiting  when the oldest of them was journaled, or null when there are none
      * @param shipped        entries copied since start
      * @param outages        outages since start
+     * @param rejectedNotJournaled rejected shares left out of the journal (and so of the rollups) because its queue
+     *                       was over half full
      */
-    public record Status(boolean reachable, long backlogEntries, Instant oldestWaiting, long shipped, long outages) {
+    public record Status(boolean reachable, long backlogEntries, Instant oldestWaiting, long shipped, long outages,
+                         long rejectedNotJournaled) {
     }
 
     /** Confirmations after which a coinbase may be spent, and a block is final here. */
@@ -251,7 +254,7 @@ public final class ShareStore implements AutoCloseable {
     /** How far behind the journal the database is. */
     public Status status() {
         long behind = Math.max(0, journaledAtOpen + (journal.written() - writtenAtOpen) - shipped);
-        return new Status(reachable, behind, behind == 0 ? null : oldestWaiting, shipped, outages);
+        return new Status(reachable, behind, behind == 0 ? null : oldestWaiting, shipped, outages, journal.droppedRejected());
     }
 
     /** The journal offset copied so far. */

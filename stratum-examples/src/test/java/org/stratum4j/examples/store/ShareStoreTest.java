@@ -109,7 +109,7 @@ class ShareStoreTest {
     @Test
     void everyAcknowledgedShareIsOneRowAndTheWorkerRollupsCountThem(@TempDir Path dir) throws Exception {
         String url = database();
-        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {
+        try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl"), "--stats-port", "0"))) {
             try (ValidShareMiner miner = new ValidShareMiner(port(pool), "alice.rig1", 32)) {
                 miner.mine(0, 0, () -> miner.acknowledged.size() >= 500);
                 miner.drain();
@@ -123,6 +123,17 @@ class ShareStoreTest {
                     + " AND actual_difficulty >= difficulty")).isEqualTo(query(url, "SELECT count(*) FROM shares"));
             assertThat(query(url, "SELECT shipped_shares FROM journal_progress WHERE instance_id = 0")).isEqualTo(
                     pool.store().orElseThrow().status().shipped());
+            // The store in /stats and /metrics; the database password in neither.
+            String base = "http://127.0.0.1:" + pool.statsAddress().orElseThrow().getPort();
+            var http = java.net.http.HttpClient.newHttpClient();
+            String stats = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/stats")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(stats).contains("\"store\"").contains("\"reachable\" : true").contains("\"backlog_entries\" : 0")
+                    .contains("\"rejected_not_journaled\" : 0").doesNotContain(TestPostgres.PASSWORD);
+            assertThat(metrics).contains("stratum_store_reachable 1").contains("stratum_store_backlog_entries 0")
+                    .doesNotContain(TestPostgres.PASSWORD);
         }
     }
 

@@ -20,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -301,7 +300,8 @@ public final class ShareStore implements AutoCloseable {
                         continue;
                     }
                 }
-                recovered();
+                // Reachable again: the INFO line comes once the backlog is copied (see shipBatch), with its size.
+                reachable = true;
                 if (!clock.instant().isBefore(nextMaintenance)) {
                     maintain();
                 }
@@ -338,13 +338,6 @@ public final class ShareStore implements AutoCloseable {
             shippedAtOutage = shipped;
             LOG.warn("share store unreachable ({}): shares stay in the journal {} and are copied when it is back", firstLine(e),
                     journal.path());
-        }
-    }
-
-    private void recovered() {
-        if (!reachable) {
-            reachable = true;
-            // The INFO line comes once the backlog is copied (see shipBatch), with its size.
         }
     }
 
@@ -431,15 +424,15 @@ public final class ShareStore implements AutoCloseable {
 
     private void write(Batch b, long from, long to) throws SQLException, IOException {
         Connection c = connection;
+        for (LocalDate day : b.days) {
+            // Before the batch's own transaction: a partition is made (and committed) on its own.
+            if (!partitions.contains(day)) {
+                Partitions.ensure(c, day, day);
+                partitions.add(day);
+            }
+        }
         c.setAutoCommit(false);
         try {
-            for (LocalDate day : b.days) {
-                if (!partitions.contains(day)) {
-                    Partitions.ensure(c, day, day);
-                    c.setAutoCommit(false);
-                    partitions.add(day);
-                }
-            }
             if (b.copy.length() > 0) {
                 c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(b.copy.toString()));
             }
@@ -828,7 +821,6 @@ public final class ShareStore implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ShareStore[" + url + ", instance " + instanceId + ", journal " + journal.path() + "]"
-                + String.format(Locale.ROOT, " at byte %d", shippedOffset);
+        return "ShareStore[" + url + ", instance " + instanceId + ", journal " + journal.path() + " at byte " + shippedOffset + "]";
     }
 }

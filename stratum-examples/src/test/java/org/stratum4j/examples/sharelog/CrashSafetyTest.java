@@ -41,16 +41,7 @@ class CrashSafetyTest {
             TestPools.awaitListening(pool, port);
             try (ValidShareMiner miner = new ValidShareMiner(port, "crash.rig", 64)) {
                 // Kill the pool mid-stream, with shares in flight, once a good number has been acknowledged.
-                Thread killer = new Thread(() -> {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    while (miner.acknowledged.size() < 1500 && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
-                    pool.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-                });
-                killer.start();
-                miner.mine(0, 0, () -> false);
-                killer.join();
+                miner.mineUntilKilled(pool, 1500);
                 assertThat(pool.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 assertThat(pool.exitValue()).as("killed by SIGKILL").isEqualTo(137);
                 acknowledged = new HashSet<>(miner.acknowledged);

@@ -354,16 +354,7 @@ class ShareStoreTest {
         try {
             TestPools.awaitListening(pool, port);
             try (ValidShareMiner miner = new ValidShareMiner(port, "carol.rig1", 64)) {
-                Thread killer = new Thread(() -> {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    while (miner.acknowledged.size() < 1500 && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
-                    pool.destroyForcibly();
-                });
-                killer.start();
-                miner.mine(0, 0, () -> false);
-                killer.join();
+                miner.mineUntilKilled(pool, 1500);
                 assertThat(pool.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 acknowledged = new HashSet<>(miner.acknowledged);
             }

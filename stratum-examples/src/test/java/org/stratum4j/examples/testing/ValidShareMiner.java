@@ -157,6 +157,23 @@ public final class ValidShareMiner implements AutoCloseable {
         return client.submit(worker, "feedface", new byte[subscription.extranonce2Size()], job.get().ntime(), 0).get(10, TimeUnit.SECONDS);
     }
 
+    /**
+     * Mines as fast as answers come and kills {@code pool} with SIGKILL (no shutdown hook, no flush)
+     * once {@code count} shares are acknowledged, or after 60 s: a crash with shares in flight.
+     */
+    public void mineUntilKilled(Process pool, int count) throws InterruptedException {
+        Thread killer = new Thread(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acknowledged.size() < count && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            pool.destroyForcibly();
+        });
+        killer.start();
+        mine(0, 0, () -> false);
+        killer.join();
+    }
+
     /** Waits (up to 10 s) until no submit is in flight. */
     public void drain() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

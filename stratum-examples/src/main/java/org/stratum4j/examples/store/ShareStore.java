@@ -111,6 +111,8 @@ public final class ShareStore implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<Verdict> verdicts = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Instant nextBlockCheck = Instant.MIN;
     private final ShareLog journal;
+    private final JournalBatch batch;
+    private ByteBuffer readBuffer = ByteBuffer.allocate(0);
     private final JournalReader reader;
     private final int retentionDays;
     private final Clock clock;
@@ -140,6 +142,7 @@ public final class ShareStore implements AutoCloseable {
         this.retentionDays = retentionDays;
         this.clock = clock;
         this.writtenAtOpen = journal.written();
+        this.batch = new JournalBatch(instanceId, journal.path().toString());
         this.thread = new Thread(this::run, "share-store");
         this.thread.setDaemon(true);
     }
@@ -381,7 +384,11 @@ public final class ShareStore implements AutoCloseable {
             oldestWaiting = null;
             return false;
         }
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(end - from, MAX_BATCH_BYTES));
+        int size = (int) Math.min(end - from, MAX_BATCH_BYTES);
+        if (readBuffer.capacity() < size) {
+            readBuffer = ByteBuffer.allocate(Math.max(size, Math.min(readBuffer.capacity() * 2, MAX_BATCH_BYTES)));
+        }
+        ByteBuffer buf = readBuffer.clear().limit(size);
         reader.read(buf, from);
         byte[] bytes = buf.array();
         int limit = buf.position();
@@ -393,28 +400,29 @@ public final class ShareStore implements AutoCloseable {
             }
         }
         if (lastNewline < 0) {
-            if (limit == buf.capacity() && limit == MAX_BATCH_BYTES) {
+            if (limit == MAX_BATCH_BYTES) {
                 throw new IOException("a journal line at offset " + from + " is longer than " + MAX_BATCH_BYTES + " bytes");
             }
             return false;
         }
-        Batch batch = new Batch();
+        JournalBatch batch = this.batch;
+        batch.clear();
         int start = 0;
         for (int i = 0; i <= lastNewline; i++) {
             if (bytes[i] == '\n') {
                 if (i > start) {
-                    batch.add(from + start, new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                    batch.add(from + start, bytes, start, i);
                 }
                 start = i + 1;
             }
         }
-        if (batch.first != null) {
-            oldestWaiting = batch.first;
+        if (batch.first() != null) {
+            oldestWaiting = batch.first();
         }
         long to = from + lastNewline + 1;
         write(batch, from, to);
         shippedOffset = to;
-        shipped += batch.entries;
+        shipped += batch.entries();
         int deleted = reader.deleteBefore(to);
         if (deleted > 0) {
             LOG.debug("share store: deleted {} journal segments copied into the database", deleted);
@@ -422,9 +430,9 @@ public final class ShareStore implements AutoCloseable {
         return true;
     }
 
-    private void write(Batch b, long from, long to) throws SQLException, IOException {
+    private void write(JournalBatch b, long from, long to) throws SQLException, IOException {
         Connection c = connection;
-        for (LocalDate day : b.days) {
+        for (LocalDate day : b.days()) {
             // Before the batch's own transaction: a partition is made (and committed) on its own.
             if (!partitions.contains(day)) {
                 Partitions.ensure(c, day, day);
@@ -433,32 +441,33 @@ public final class ShareStore implements AutoCloseable {
         }
         c.setAutoCommit(false);
         try {
-            if (b.copy.length() > 0) {
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new StringReader(b.copy.toString()));
+            if (b.hasRows()) {
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, b.rows());
             }
-            for (String[] block : b.blocks) {
+            for (JournalBatch.BlockShare block : b.blocks()) {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO blocks (hash, worker, instance_id, created_at, status,"
                         + " updated_at) VALUES (?, ?, ?, ?, 'submitted', now()) ON CONFLICT (hash) DO NOTHING")) {
-                    p.setString(1, block[0]);
-                    p.setString(2, block[1]);
+                    p.setString(1, block.hash());
+                    p.setString(2, block.worker());
                     p.setInt(3, instanceId);
-                    p.setTimestamp(4, Timestamp.from(Instant.parse(block[2])));
+                    p.setTimestamp(4, Timestamp.from(Instant.parse(block.time())));
                     p.executeUpdate();
                 }
             }
-            if (!b.rollups.isEmpty()) {
+            List<Map.Entry<JournalBatch.RollupKey, JournalBatch.Rollup>> rollups = b.rollups();
+            if (!rollups.isEmpty()) {
                 try (PreparedStatement p = c.prepareStatement(ROLLUP)) {
-                    int n = b.rollups.size();
+                    int n = rollups.size();
                     String[] workers = new String[n];
                     Timestamp[] buckets = new Timestamp[n];
                     Long[][] counts = new Long[5][n];
                     Double[] difficulty = new Double[n];
                     Double[] best = new Double[n];
                     int i = 0;
-                    for (Map.Entry<RollupKey, Rollup> e : b.rollups.entrySet()) {
+                    for (Map.Entry<JournalBatch.RollupKey, JournalBatch.Rollup> e : rollups) {
                         workers[i] = e.getKey().worker();
                         buckets[i] = Timestamp.from(Instant.ofEpochSecond(e.getKey().bucket()));
-                        Rollup r = e.getValue();
+                        JournalBatch.Rollup r = e.getValue();
                         counts[0][i] = r.shares;
                         counts[1][i] = r.stale;
                         counts[2][i] = r.duplicate;
@@ -483,7 +492,7 @@ public final class ShareStore implements AutoCloseable {
             try (PreparedStatement p = c.prepareStatement("UPDATE journal_progress SET shipped_offset = ?, shipped_shares ="
                     + " shipped_shares + ?, updated_at = now() WHERE instance_id = ? AND shipped_offset = ?")) {
                 p.setLong(1, to);
-                p.setLong(2, b.entries);
+                p.setLong(2, b.entries());
                 p.setInt(3, instanceId);
                 p.setLong(4, from);
                 if (p.executeUpdate() != 1) {
@@ -706,117 +715,6 @@ public final class ShareStore implements AutoCloseable {
         String m = e.getMessage() == null ? e.toString() : e.getMessage();
         int nl = m.indexOf('\n');
         return (nl < 0 ? m : m.substring(0, nl)).strip();
-    }
-
-    // ------------------------------------------------------------------ one batch
-
-    private record RollupKey(String worker, long bucket) implements Comparable<RollupKey> {
-        @Override
-        public int compareTo(RollupKey o) {
-            int c = worker.compareTo(o.worker);
-            return c != 0 ? c : Long.compare(bucket, o.bucket);
-        }
-    }
-
-    private static final class Rollup {
-        long shares;
-        double difficulty;
-        long stale;
-        long duplicate;
-        long lowDifficulty;
-        long invalid;
-        double best;
-    }
-
-    /** The rows of one batch: COPY text for the accepted shares, rollups in lock order, and the days they fall on. */
-    private final class Batch {
-        final StringBuilder copy = new StringBuilder();
-        final Map<RollupKey, Rollup> rollups = new TreeMap<>();
-        final Set<LocalDate> days = new HashSet<>();
-        /** Block shares: hash, worker, time. */
-        final List<String[]> blocks = new ArrayList<>();
-        Instant first;
-        long entries;
-
-        void add(long seq, String line) {
-            entries++;
-            int copied = copy.length();
-            try {
-                addShare(seq, line);
-            } catch (RuntimeException e) {
-                // A damaged line must not stop every share behind it: it is skipped, and said once.
-                copy.setLength(copied);
-                LOG.warn("share store: journal line at byte {} of {} skipped: {}", seq, journal.path(), e.toString());
-            }
-        }
-
-        private void addShare(long seq, String line) {
-            LoggedShare s = ShareLog.parse(line);
-            if (s == null) {
-                return; // a line torn by a crash: skipped, as ShareLog.read does
-            }
-            Instant at = Instant.parse(s.time());
-            // Everything that can fail is parsed before anything is counted: a damaged line leaves no trace.
-            double actual = 0;
-            double difficulty = 0;
-            long ntime = 0;
-            long nonce = 0;
-            long version = 0;
-            if (s.accepted()) {
-                actual = Difficulty.ofHash(Sha256Hash.fromDisplayHex(s.hash()));
-                difficulty = Double.parseDouble(s.difficulty());
-                ntime = Long.parseLong(s.ntime(), 16);
-                nonce = Long.parseLong(s.nonce(), 16);
-                version = Long.parseLong(s.version(), 16);
-            }
-            if (first == null) {
-                first = at;
-            }
-            Rollup r = rollups.computeIfAbsent(new RollupKey(s.worker(), at.getEpochSecond() / 600 * 600), k -> new Rollup());
-            if (!s.accepted()) {
-                switch (s.reject()) {
-                    case "job_not_found" -> r.stale++;
-                    case "duplicate" -> r.duplicate++;
-                    case "low_difficulty" -> r.lowDifficulty++;
-                    default -> r.invalid++;
-                }
-                return;
-            }
-            r.shares++;
-            r.difficulty += difficulty;
-            r.best = Math.max(r.best, actual);
-            days.add(LocalDate.ofInstant(at, ZoneOffset.UTC));
-            if (s.block()) {
-                blocks.add(new String[] {s.hash(), s.worker(), s.time()});
-            }
-            copy.append(instanceId).append('\t').append(seq).append('\t').append(s.time()).append('\t');
-            text(s.worker());
-            copy.append('\t');
-            text(s.job());
-            copy.append('\t').append(s.extranonce1()).append('\t').append(s.extranonce2()).append('\t')
-                    .append(ntime).append('\t').append(nonce).append('\t').append(version).append('\t').append(s.difficulty()).append('\t')
-                    .append(actual).append('\t').append(s.hash()).append('\t').append(s.block() ? 't' : 'f').append('\t');
-            if (s.remote() == null) {
-                copy.append("\\N");
-            } else {
-                text(s.remote());
-            }
-            copy.append('\n');
-        }
-
-        /** COPY's text format: backslash, tab, newline and carriage return escaped. */
-        private void text(String v) {
-            for (int i = 0; i < v.length(); i++) {
-                char ch = v.charAt(i);
-                switch (ch) {
-                    case '\\' -> copy.append("\\\\");
-                    case '\t' -> copy.append("\\t");
-                    case '\n' -> copy.append("\\n");
-                    case '\r' -> copy.append("\\r");
-                    default -> copy.append(ch);
-                }
-            }
-        }
     }
 
     @Override

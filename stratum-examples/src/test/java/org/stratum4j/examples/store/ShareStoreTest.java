@@ -315,6 +315,45 @@ class ShareStoreTest {
     }
 
     @Test
+    void everyColumnOfAShareRowIsTheJournalsValueWithAwkwardNamesAndTimesIntact(@TempDir Path dir) throws Exception {
+        String url = database();
+        Path journal = dir.resolve("journal.jsonl");
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String line = "{\"time\":\"%s\",\"worker\":%s,\"job\":\"j\\\\1\",\"extranonce1\":\"0a0b0c0d\",\"extranonce2\":\"%s\","
+                + "\"ntime\":\"6b12d461\",\"nonce\":\"ffffffff\",\"version\":\"3fffe000\",\"difficulty\":\"0.5\","
+                + "\"hash\":\"000000007fff8000000000000000000000000000000000000000000000000000\",\"block\":false%s}\n";
+        String journalText = String.format(line, now, "\"zoë\\trig\\\\1\"", "0000000000000001", ",\"remote\":\"::1\"")
+                + String.format(line, now.plusNanos(123_456_789), "\"plain.rig2\"", "0000000000000002", "")
+                + String.format(line, "2026-02-30T10:00:00Z", "\"plain.rig3\"", "0000000000000003", "");
+        java.nio.file.Files.writeString(journal, journalText);
+        try (ExamplePool pool = TestPools.start(poolArgs(url, journal))) {
+            awaitShipped(pool);
+        }
+        String row = "instance_id, created_at, worker, job_id, extranonce1, ntime, nonce, version, difficulty, actual_difficulty, hash,"
+                + " block, coalesce(remote_address, '-')";
+        try (Connection c = pg.connect("pool", url.substring(url.lastIndexOf('/') + 1)); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT " + row + " FROM shares ORDER BY extranonce2")) {
+            List<String> rows = new ArrayList<>();
+            while (r.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= 13; i++) {
+                    Object v = r.getObject(i);
+                    b.append(v instanceof java.sql.Timestamp t ? t.toInstant() : v).append('|');
+                }
+                rows.add(b.toString());
+            }
+            // 0x7fff8 is half of 0xffff0, difficulty 1's target: difficulty 2, exactly. PostgreSQL keeps microseconds, rounded.
+            String rest = "|j\\1|0a0b0c0d|1796396129|4294967295|1073733632|0.5|2.0|"
+                    + "000000007fff8000000000000000000000000000000000000000000000000000|false|";
+            assertThat(rows).containsExactly(
+                    "0|" + now + "|zoë\trig\\1" + rest + "::1|",
+                    "0|" + now.plusNanos(123_457_000) + "|plain.rig2" + rest + "-|");
+        }
+        // The third line (30 February) was skipped, and counted as read.
+        assertThat(query(url, "SELECT shipped_shares FROM journal_progress")).isEqualTo(3);
+    }
+
+    @Test
     void aDatabaseOutageStopsNoMinerAndLosesNoShare(@TempDir Path dir) throws Exception {
         String url = database();
         try (ExamplePool pool = TestPools.start(poolArgs(url, dir.resolve("journal.jsonl")))) {

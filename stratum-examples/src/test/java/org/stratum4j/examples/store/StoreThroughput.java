@@ -55,17 +55,22 @@ public final class StoreThroughput {
             last.join();
             System.out.printf("journal: %,d shares, %,d bytes%n", shares, journal.durableLength());
             try (TestPostgres pg = TestPostgres.start()) {
+                com.sun.management.OperatingSystemMXBean os =
+                        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                long cpu0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 try (ShareStore store = ShareStore.builder(DatabaseUrl.parse(pg.url(), null, null), journal).open()) {
                     while (store.status().backlogEntries() > 0) {
                         Thread.sleep(5);
                     }
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
                     try (Connection c = pg.connect("pool", "pool"); Statement s = c.createStatement();
                          ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT worker) FROM shares")) {
                         r.next();
-                        System.out.printf("shipped %,d shares (%,d workers) in %.2f s: %,.0f shares/s%n", r.getLong(1), r.getLong(2), seconds,
-                                r.getLong(1) / seconds);
+                        System.out.printf("shipped %,d shares (%,d workers) in %.2f s: %,.0f shares/s; the pool side used %.2f s of"
+                                + " CPU (%.1f µs a share)%n", r.getLong(1), r.getLong(2), seconds, r.getLong(1) / seconds, cpu,
+                                cpu * 1e6 / r.getLong(1));
                     }
                 }
             }

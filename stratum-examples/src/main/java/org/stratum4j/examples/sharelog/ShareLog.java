@@ -1,13 +1,9 @@
 package org.stratum4j.examples.sharelog;
 
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +53,10 @@ public final class ShareLog implements ShareSink, AutoCloseable {
 
     private final Path path;
     private final long segmentBytes;
+    /** The writer thread's: a group's lines, written in one call (direct, so the channel does not copy them again). */
+    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(1 << 16);
     private FileChannel channel;
-    private long segmentStart;
+    private volatile long segmentStart;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
     private final boolean includeRejected;
@@ -212,39 +210,10 @@ public final class ShareLog implements ShareSink, AutoCloseable {
             stored.completeExceptionally(new IOException("share log " + path + " is closed"));
             return stored;
         }
-        if (!queue.offer(new Pending(encode(e), stored))) {
+        if (!queue.offer(new Pending(LineEncoder.encode(e), stored))) {
             stored.completeExceptionally(new IOException("share log " + path + " is " + queue.size() + " shares behind the disk"));
         }
         return stored;
-    }
-
-    static byte[] encode(ShareEvent e) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            g.writeStringField("time", e.time().toString());
-            g.writeStringField("worker", e.worker());
-            g.writeStringField("job", e.jobId());
-            g.writeStringField("extranonce1", e.extranonce1());
-            g.writeStringField("extranonce2", e.extranonce2());
-            g.writeStringField("ntime", String.format("%08x", e.ntime()));
-            g.writeStringField("nonce", String.format("%08x", e.nonce()));
-            g.writeStringField("version", String.format("%08x", e.version()));
-            g.writeStringField("difficulty", e.difficulty().toString());
-            g.writeStringField("hash", e.hash() == null ? null : e.hash().toDisplayHex());
-            g.writeBooleanField("block", e.block());
-            if (e.remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null) {
-                g.writeStringField("remote", a.getAddress().getHostAddress());
-            }
-            if (!e.accepted()) {
-                g.writeStringField("reject", e.rejectReason().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            g.writeEndObject();
-        } catch (IOException x) {
-            throw new UncheckedIOException(x);
-        }
-        out.write('\n');
-        return out.toByteArray();
     }
 
     private void writeLoop() {
@@ -272,7 +241,10 @@ public final class ShareLog implements ShareSink, AutoCloseable {
         for (Pending p : group) {
             bytes += p.line().length;
         }
-        ByteBuffer buf = ByteBuffer.allocate(bytes);
+        if (writeBuffer.capacity() < bytes) {
+            writeBuffer = ByteBuffer.allocateDirect(Math.max(bytes, writeBuffer.capacity() * 2));
+        }
+        ByteBuffer buf = writeBuffer.clear();
         for (Pending p : group) {
             buf.put(p.line());
         }
@@ -317,6 +289,11 @@ public final class ShareLog implements ShareSink, AutoCloseable {
     /** Bytes of the log on disk (written and forced): a reader may ship everything before this offset. */
     public long durableLength() {
         return durableLength;
+    }
+
+    /** Where the segment being written begins (0 for a log that is one file): it moves when a segment begins. */
+    public long currentSegmentStart() {
+        return segmentStart;
     }
 
     /** The file. */

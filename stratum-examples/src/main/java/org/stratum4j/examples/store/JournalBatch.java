@@ -3,10 +3,9 @@ package org.stratum4j.examples.store;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Difficulty;
@@ -341,9 +341,16 @@ final class JournalBatch {
         return copyLength > 0;
     }
 
-    /** The COPY rows, as {@code COPY … FROM STDIN (FORMAT text)} reads them. */
-    InputStream rows() {
-        return new ByteArrayInputStream(copy, 0, copyLength);
+    /** Sends the rows to a {@code COPY … FROM STDIN (FORMAT text)} and ends it; cancels it on failure. */
+    void copyRows(CopyIn in) throws SQLException {
+        try {
+            in.writeToCopy(copy, 0, copyLength);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
     }
 
     /** The rollups, in lock order (worker, then bucket), so that pool processes never deadlock. */

@@ -15,6 +15,9 @@ import org.stratum4j.examples.sharelog.ShareLog;
 final class JournalReader implements AutoCloseable {
 
     private final ShareLog journal;
+    /** The segments as last listed, and the writer's segment then: listed again only when a segment has begun. */
+    private List<ShareLog.Segment> listed;
+    private long listedAt = -1;
     private ShareLog.Segment open;
     private FileChannel channel;
 
@@ -83,12 +86,20 @@ final class JournalReader implements AutoCloseable {
                 deleted++;
             }
         }
+        if (deleted > 0) {
+            listed = null;
+        }
         return deleted;
     }
 
     private List<ShareLog.Segment> segments() throws IOException {
-        List<ShareLog.Segment> segments = ShareLog.segments(journal.path());
-        return segments.isEmpty() ? List.of(new ShareLog.Segment(0, journal.path())) : segments;
+        long current = journal.currentSegmentStart();
+        if (listed == null || listedAt != current) {
+            List<ShareLog.Segment> segments = ShareLog.segments(journal.path());
+            listed = segments.isEmpty() ? List.of(new ShareLog.Segment(0, journal.path())) : segments;
+            listedAt = current;
+        }
+        return listed;
     }
 
     private void closeChannel() throws IOException {

@@ -1,7 +1,6 @@
 package org.stratum4j.examples.store;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -430,7 +429,7 @@ public final class ShareStore implements AutoCloseable {
         return true;
     }
 
-    private void write(JournalBatch b, long from, long to) throws SQLException, IOException {
+    private void write(JournalBatch b, long from, long to) throws SQLException {
         Connection c = connection;
         for (LocalDate day : b.days()) {
             // Before the batch's own transaction: a partition is made (and committed) on its own.
@@ -442,7 +441,7 @@ public final class ShareStore implements AutoCloseable {
         c.setAutoCommit(false);
         try {
             if (b.hasRows()) {
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, b.rows());
+                b.copyRows(c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY));
             }
             for (JournalBatch.BlockShare block : b.blocks()) {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO blocks (hash, worker, instance_id, created_at, status,"
@@ -501,7 +500,7 @@ public final class ShareStore implements AutoCloseable {
                 }
             }
             c.commit();
-        } catch (SQLException | IOException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             try {
                 c.rollback();
             } catch (SQLException ignored) {

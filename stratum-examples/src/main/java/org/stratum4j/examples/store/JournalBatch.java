@@ -73,24 +73,37 @@ final class JournalBatch {
     private Instant first;
     private long entries;
 
-    // One line's fields, overwritten line by line.
-    private String time;
-    private String worker;
-    private String job;
-    private String extranonce1;
-    private String extranonce2;
-    private String ntime;
-    private String nonce;
-    private String version;
-    private String difficulty;
-    private String hash;
-    private String remote;
-    private String reject;
+    // One line's fields: slices of one scratch array, overwritten line by line. Only the worker
+    // (a rollup key) and the hash (its difficulty) become strings.
+    private static final int TIME = 0;
+    private static final int WORKER = 1;
+    private static final int JOB = 2;
+    private static final int EXTRANONCE1 = 3;
+    private static final int EXTRANONCE2 = 4;
+    private static final int NTIME = 5;
+    private static final int NONCE = 6;
+    private static final int VERSION = 7;
+    private static final int DIFFICULTY = 8;
+    private static final int HASH = 9;
+    private static final int REMOTE = 10;
+    private static final int REJECT = 11;
+    private static final int FIELDS = 12;
+    private char[] chars = new char[512];
+    private int charsUsed;
+    private final int[] fieldStart = new int[FIELDS];
+    private final int[] fieldLength = new int[FIELDS];
+    private final Slice[] fields = new Slice[FIELDS];
     private boolean block;
+    /** The last difficulty read, as text and as a number: a session's difficulty changes seldom, parsing it is not free. */
+    private String lastDifficultyText = "";
+    private double lastDifficulty;
 
     JournalBatch(int instanceId, String journalName) {
         this.instanceId = instanceId;
         this.journalName = journalName;
+        for (int i = 0; i < FIELDS; i++) {
+            fields[i] = new Slice(i);
+        }
     }
 
     /** Empties the batch for the next one, keeping its buffer. */
@@ -105,85 +118,202 @@ final class JournalBatch {
     }
 
     /**
-     * Adds the journal line in {@code bytes[from, to)}, which starts at byte {@code seq} of the
-     * journal. A torn line (a crash mid-write) is skipped silently, as {@code ShareLog.read} does; a
-     * line that parses but holds a damaged value is skipped with a WARN, so that it cannot stop
-     * every share behind it.
+     * Adds the lines in {@code bytes[0, end)}, which ends with a newline and begins at byte
+     * {@code base} of the journal (each line's offset there is its share's {@code seq}). A torn line
+     * (a crash mid-write) is skipped silently, as {@code ShareLog.read} does; a line that parses but
+     * holds a damaged value is skipped with a WARN, so that it cannot stop every share behind it.
+     *
+     * <p>One parser reads the whole batch, since lines are JSON values one after another; each
+     * object must begin and end exactly on its line, and a line where it does not (damage) is read
+     * again on its own, the parser starting afresh after it.
      */
-    void add(long seq, byte[] bytes, int from, int to) {
-        entries++;
+    void addLines(long base, byte[] bytes, int end) throws IOException {
+        JsonParser p = null;
+        int parserStart = 0;
+        int lineStart = 0;
+        try {
+            while (lineStart < end) {
+                int lineEnd = lineStart;
+                while (bytes[lineEnd] != '\n') {
+                    lineEnd++;
+                }
+                if (lineEnd > lineStart) {
+                    entries++;
+                    if (p == null) {
+                        parserStart = lineStart;
+                        p = JSON.createParser(bytes, parserStart, end - parserStart);
+                    }
+                    boolean read;
+                    boolean inStep;
+                    try {
+                        read = read(p, lineStart - parserStart, lineEnd - parserStart);
+                        inStep = true;
+                    } catch (IOException | OutOfStep e) {
+                        read = false;
+                        inStep = false;
+                    }
+                    if (!inStep) {
+                        p.close();
+                        p = null;
+                        try (JsonParser alone = JSON.createParser(bytes, lineStart, lineEnd - lineStart)) {
+                            read = read(alone, 0, -1) && alone.nextToken() == null;
+                        } catch (IOException | OutOfStep e) {
+                            read = false;
+                        }
+                    }
+                    if (read) {
+                        add(base + lineStart);
+                    }
+                }
+                lineStart = lineEnd + 1;
+            }
+        } finally {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    /** A line where the batch's parser is not where the line is: read it alone. */
+    private static final class OutOfStep extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        OutOfStep() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final OutOfStep OUT_OF_STEP = new OutOfStep();
+
+    private void add(long seq) {
         int copied = copyLength;
         try {
-            if (read(bytes, from, to)) {
-                addShare(seq);
-            }
+            addShare(seq);
         } catch (RuntimeException e) {
             copyLength = copied;
             LOG.warn("share store: journal line at byte {} of {} skipped: {}", seq, journalName, e.toString());
         }
     }
 
-    private boolean read(byte[] bytes, int from, int to) {
-        time = worker = job = extranonce1 = extranonce2 = ntime = nonce = version = difficulty = hash = remote = reject = null;
+    /**
+     * Reads the object that must span {@code [from, to)} of the parser's input into the fields
+     * ({@code to} negative: where it ends is not checked).
+     *
+     * @return whether it is a complete share entry
+     * @throws OutOfStep when the object does not begin at {@code from} or end at {@code to}
+     */
+    private boolean read(JsonParser p, int from, int to) throws IOException, OutOfStep {
+        java.util.Arrays.fill(fieldLength, -1);
+        charsUsed = 0;
         block = false;
-        try (JsonParser p = JSON.createParser(bytes, from, to - from)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                if (v != JsonToken.VALUE_STRING) {
-                    if (name.equals("block")) {
-                        block = v == JsonToken.VALUE_TRUE;
-                    }
-                    p.skipChildren();
-                    continue;
-                }
-                String s = p.getText();
-                switch (name) {
-                    case "time" -> time = s;
-                    case "worker" -> worker = s;
-                    case "job" -> job = s;
-                    case "extranonce1" -> extranonce1 = s;
-                    case "extranonce2" -> extranonce2 = s;
-                    case "ntime" -> ntime = s;
-                    case "nonce" -> nonce = s;
-                    case "version" -> version = s;
-                    case "difficulty" -> difficulty = s;
-                    case "hash" -> hash = s;
-                    case "remote" -> remote = s;
-                    case "reject" -> reject = s;
-                    default -> {
-                        // a field from a later version: not stored
-                    }
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-                return false;
-            }
-        } catch (IOException e) {
-            return false;
+        if (p.nextToken() != JsonToken.START_OBJECT || p.currentTokenLocation().getByteOffset() != from) {
+            throw OUT_OF_STEP;
         }
-        return time != null && worker != null && difficulty != null && (reject != null || hash != null && nonce != null);
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            int field = switch (p.currentName()) {
+                case "time" -> TIME;
+                case "worker" -> WORKER;
+                case "job" -> JOB;
+                case "extranonce1" -> EXTRANONCE1;
+                case "extranonce2" -> EXTRANONCE2;
+                case "ntime" -> NTIME;
+                case "nonce" -> NONCE;
+                case "version" -> VERSION;
+                case "difficulty" -> DIFFICULTY;
+                case "hash" -> HASH;
+                case "remote" -> REMOTE;
+                case "reject" -> REJECT;
+                case "block" -> -2;
+                default -> -1; // a field from a later version: not stored
+            };
+            JsonToken v = p.nextToken();
+            if (field == -2) {
+                block = v == JsonToken.VALUE_TRUE;
+            } else if (field >= 0 && v == JsonToken.VALUE_STRING) {
+                int n = p.getTextLength();
+                if (charsUsed + n > chars.length) {
+                    chars = java.util.Arrays.copyOf(chars, Math.max(chars.length * 2, charsUsed + n));
+                }
+                System.arraycopy(p.getTextCharacters(), p.getTextOffset(), chars, charsUsed, n);
+                fieldStart[field] = charsUsed;
+                fieldLength[field] = n;
+                charsUsed += n;
+            }
+            p.skipChildren();
+        }
+        if (t != JsonToken.END_OBJECT || to >= 0 && p.currentLocation().getByteOffset() != to) {
+            throw OUT_OF_STEP;
+        }
+        return has(TIME) && has(WORKER) && has(DIFFICULTY) && (has(REJECT) || has(HASH) && has(NONCE));
+    }
+
+    private boolean has(int field) {
+        return fieldLength[field] >= 0;
+    }
+
+    /** A field's text, or null when the line has none. */
+    private Slice field(int field) {
+        return has(field) ? fields[field] : null;
+    }
+
+    /** A field of the current line as a {@link CharSequence}, without copying it into a string. */
+    private final class Slice implements CharSequence {
+        private final int field;
+
+        Slice(int field) {
+            this.field = field;
+        }
+
+        @Override
+        public int length() {
+            return fieldLength[field];
+        }
+
+        @Override
+        public char charAt(int index) {
+            return chars[fieldStart[field] + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return toString().substring(start, end);
+        }
+
+        boolean is(String s) {
+            return s.contentEquals(this);
+        }
+
+        @Override
+        public String toString() {
+            return new String(chars, fieldStart[field], fieldLength[field]);
+        }
     }
 
     private void addShare(long seq) {
+        Slice time = field(TIME);
         long epochSecond = epochSecond(time);
         // Everything that can fail is parsed before anything is counted: a damaged line leaves no trace.
-        boolean accepted = reject == null;
+        boolean accepted = !has(REJECT);
+        String worker = field(WORKER).toString();
+        String hash = null;
         double actual = 0;
         double shareDifficulty = 0;
         long ntimeValue = 0;
         long nonceValue = 0;
         long versionValue = 0;
         if (accepted) {
+            hash = field(HASH).toString();
             actual = Difficulty.ofHash(Sha256Hash.fromDisplayHex(hash));
-            shareDifficulty = Double.parseDouble(difficulty);
-            ntimeValue = Long.parseLong(ntime, 16);
-            nonceValue = Long.parseLong(nonce, 16);
-            versionValue = Long.parseLong(version, 16);
+            Slice difficulty = field(DIFFICULTY);
+            if (!difficulty.is(lastDifficultyText)) {
+                lastDifficulty = Double.parseDouble(difficulty.toString());
+                lastDifficultyText = difficulty.toString();
+            }
+            shareDifficulty = lastDifficulty;
+            ntimeValue = hex(field(NTIME));
+            nonceValue = hex(field(NONCE));
+            versionValue = hex(field(VERSION));
         }
         if (first == null) {
             first = Instant.parse(time); // to the millisecond, for the backlog's age
@@ -191,11 +321,15 @@ final class JournalBatch {
         Rollup r = rollups.computeIfAbsent(new RollupKey(worker, Math.floorDiv(epochSecond, BUCKET_SECONDS) * BUCKET_SECONDS),
                 k -> new Rollup());
         if (!accepted) {
-            switch (reject) {
-                case "job_not_found" -> r.stale++;
-                case "duplicate" -> r.duplicate++;
-                case "low_difficulty" -> r.lowDifficulty++;
-                default -> r.invalid++;
+            Slice reject = field(REJECT);
+            if (reject.is("job_not_found")) {
+                r.stale++;
+            } else if (reject.is("duplicate")) {
+                r.duplicate++;
+            } else if (reject.is("low_difficulty")) {
+                r.lowDifficulty++;
+            } else {
+                r.invalid++;
             }
             return;
         }
@@ -208,11 +342,13 @@ final class JournalBatch {
             lastDay = day;
         }
         if (block) {
-            blocks.add(new BlockShare(hash, worker, time));
+            blocks.add(new BlockShare(hash, worker, time.toString()));
         }
-        number(instanceId).tab().number(seq).tab().text(time).tab().text(worker).tab().text(job).tab().text(extranonce1).tab()
-                .text(extranonce2).tab().number(ntimeValue).tab().number(nonceValue).tab().number(versionValue).tab().text(difficulty)
-                .tab().text(Double.toString(actual)).tab().text(hash).tab().ascii(block ? 't' : 'f').tab();
+        number(instanceId).tab().number(seq).tab().text(time).tab().text(worker).tab().text(field(JOB)).tab()
+                .text(field(EXTRANONCE1)).tab().text(field(EXTRANONCE2)).tab().number(ntimeValue).tab().number(nonceValue).tab()
+                .number(versionValue).tab().text(field(DIFFICULTY)).tab().text(Double.toString(actual)).tab().text(hash).tab()
+                .ascii(block ? 't' : 'f').tab();
+        Slice remote = field(REMOTE);
         if (remote == null) {
             ascii('\\').ascii('N');
         } else {
@@ -221,12 +357,20 @@ final class JournalBatch {
         ascii('\n');
     }
 
+    /** A 32-bit field in hex, as the journal writes it; a missing one is refused like a damaged one. */
+    private static long hex(Slice s) {
+        if (s == null) {
+            throw new NumberFormatException("a share field is missing");
+        }
+        return Long.parseLong(s, 0, s.length(), 16);
+    }
+
     /**
      * The second of an ISO-8601 UTC time as {@code Instant.toString()} writes it
      * ({@code 2026-12-04T16:05:09.123Z}), read without a formatter (the shipper reads thousands a
      * second); any other shape goes through {@link Instant#parse}. Both refuse what is not a time.
      */
-    static long epochSecond(String s) {
+    static long epochSecond(CharSequence s) {
         int n = s.length();
         if (n >= 20 && n != 21 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
                 && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z' && (n == 20 || s.charAt(19) == '.')
@@ -245,7 +389,7 @@ final class JournalBatch {
     }
 
     /** The decimal number in {@code s[from, from + n)}, or -1 when a character is not a digit (or it is too long). */
-    private static int digits(String s, int from, int n) {
+    private static int digits(CharSequence s, int from, int n) {
         if (n > 9) {
             return -1;
         }
@@ -292,7 +436,7 @@ final class JournalBatch {
     }
 
     /** A value in COPY's text format: backslash, tab, newline and carriage return escaped, UTF-8. */
-    private JournalBatch text(String v) {
+    private JournalBatch text(CharSequence v) {
         int n = v.length();
         for (int i = 0; i < n; i++) {
             if (v.charAt(i) >= 0x80) {
@@ -314,8 +458,8 @@ final class JournalBatch {
     }
 
     /** The rare value with characters beyond ASCII (a worker name, say): escaped, then encoded whole. */
-    private JournalBatch utf8(String v) {
-        String escaped = v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    private JournalBatch utf8(CharSequence v) {
+        String escaped = v.toString().replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
         byte[] b = escaped.getBytes(StandardCharsets.UTF_8);
         ensure(b.length);
         System.arraycopy(b, 0, copy, copyLength, b.length);
@@ -351,6 +495,11 @@ final class JournalBatch {
                 in.cancelCopy();
             }
         }
+    }
+
+    /** The COPY rows as text (UTF-8), to look at. */
+    String rowsAsText() {
+        return new String(copy, 0, copyLength, StandardCharsets.UTF_8);
     }
 
     /** The rollups, in lock order (worker, then bucket), so that pool processes never deadlock. */

@@ -73,8 +73,10 @@ public final class ShareStore implements AutoCloseable {
             + " nonce, version, difficulty, actual_difficulty, hash, block, remote_address) FROM STDIN (FORMAT text)";
     private static final String ROLLUP = "INSERT INTO worker_stats AS w (worker, bucket, shares, difficulty, rejected_stale,"
             + " rejected_duplicate, rejected_low_difficulty, rejected_invalid, best_difficulty)"
-            + " SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::bigint[], ?::float8[], ?::bigint[], ?::bigint[], ?::bigint[],"
-            + " ?::bigint[], ?::float8[])"
+            // Buckets go as epoch seconds: the driver formats a timestamp array through a calendar, element by element.
+            + " SELECT u.worker, to_timestamp(u.bucket), u.shares, u.difficulty, u.stale, u.duplicate, u.low, u.invalid, u.best"
+            + " FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::float8[], ?::bigint[], ?::bigint[], ?::bigint[],"
+            + " ?::bigint[], ?::float8[]) AS u(worker, bucket, shares, difficulty, stale, duplicate, low, invalid, best)"
             + " ON CONFLICT (worker, bucket) DO UPDATE SET shares = w.shares + excluded.shares,"
             + " difficulty = w.difficulty + excluded.difficulty, rejected_stale = w.rejected_stale + excluded.rejected_stale,"
             + " rejected_duplicate = w.rejected_duplicate + excluded.rejected_duplicate,"
@@ -406,15 +408,7 @@ public final class ShareStore implements AutoCloseable {
         }
         JournalBatch batch = this.batch;
         batch.clear();
-        int start = 0;
-        for (int i = 0; i <= lastNewline; i++) {
-            if (bytes[i] == '\n') {
-                if (i > start) {
-                    batch.add(from + start, bytes, start, i);
-                }
-                start = i + 1;
-            }
-        }
+        batch.addLines(from, bytes, lastNewline + 1);
         if (batch.first() != null) {
             oldestWaiting = batch.first();
         }
@@ -458,14 +452,14 @@ public final class ShareStore implements AutoCloseable {
                 try (PreparedStatement p = c.prepareStatement(ROLLUP)) {
                     int n = rollups.size();
                     String[] workers = new String[n];
-                    Timestamp[] buckets = new Timestamp[n];
+                    Long[] buckets = new Long[n];
                     Long[][] counts = new Long[5][n];
                     Double[] difficulty = new Double[n];
                     Double[] best = new Double[n];
                     int i = 0;
                     for (Map.Entry<JournalBatch.RollupKey, JournalBatch.Rollup> e : rollups) {
                         workers[i] = e.getKey().worker();
-                        buckets[i] = Timestamp.from(Instant.ofEpochSecond(e.getKey().bucket()));
+                        buckets[i] = e.getKey().bucket();
                         JournalBatch.Rollup r = e.getValue();
                         counts[0][i] = r.shares;
                         counts[1][i] = r.stale;
@@ -477,7 +471,7 @@ public final class ShareStore implements AutoCloseable {
                         i++;
                     }
                     p.setArray(1, array(c, "text", workers));
-                    p.setArray(2, array(c, "timestamptz", buckets));
+                    p.setArray(2, array(c, "int8", buckets));
                     p.setArray(3, array(c, "int8", counts[0]));
                     p.setArray(4, array(c, "float8", difficulty));
                     p.setArray(5, array(c, "int8", counts[1]));

@@ -30,6 +30,52 @@ class JournalBatchTest {
         }
     }
 
+    static final String GOOD = "{\"time\":\"2026-12-04T16:05:09.5Z\",\"worker\":\"w%d\",\"job\":\"j\",\"extranonce1\":\"00\","
+            + "\"extranonce2\":\"01\",\"ntime\":\"6b12d461\",\"nonce\":\"00000001\",\"version\":\"20000000\",\"difficulty\":\"1\","
+            + "\"hash\":\"00000000ffff0000000000000000000000000000000000000000000000000000\",\"block\":false}";
+
+    /** The seq (journal offset) of each COPY row. */
+    static java.util.List<Long> seqs(JournalBatch b) {
+        return b.rowsAsText().lines().map(l -> Long.parseLong(l.split("\t")[1])).toList();
+    }
+
+    @Test
+    void oneParserReadsTheBatchAndADamagedLineIsReadAloneAndSkippedWithoutLosingItsNeighbours() throws Exception {
+        String[] lines = {
+            GOOD.formatted(0),
+            GOOD.formatted(1).substring(0, 60), // torn by a crash
+            GOOD.formatted(2),
+            "not json at all",
+            GOOD.formatted(3) + GOOD.formatted(4), // two objects on one line: damage
+            "   ",
+            GOOD.formatted(5) + "  ", // trailing blanks: read alone, and kept
+            GOOD.formatted(6).replace("00000000ffff", "zz000000ffff"), // a damaged hash: skipped with a WARN
+            "",
+            GOOD.formatted(7).replace(",\"block\":false", ",\"later\":{\"a\":[1,2]},\"block\":true"), // a field from a later version
+            GOOD.formatted(8),
+        };
+        byte[] bytes = (String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        JournalBatch b = new JournalBatch(3, "test");
+        b.addLines(1000, bytes, bytes.length);
+        java.util.List<Long> expected = new java.util.ArrayList<>();
+        long offset = 1000;
+        for (int i = 0; i < lines.length; i++) {
+            if (i == 0 || i == 2 || i == 6 || i == 9 || i == 10) {
+                expected.add(offset);
+            }
+            offset += lines[i].getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+        }
+        assertThat(seqs(b)).isEqualTo(expected);
+        assertThat(b.rowsAsText().lines().map(l -> l.split("\t")[3])).containsExactly("w0", "w2", "w5", "w7", "w8");
+        assertThat(b.entries()).as("every non-empty line is a journal entry").isEqualTo(10);
+        assertThat(b.blocks()).extracting(JournalBatch.BlockShare::worker).containsExactly("w7");
+        assertThat(b.rollups()).extracting(e -> e.getValue().shares).containsOnly(1L).hasSize(5);
+        // Cleared, the batch reads the next one from scratch.
+        b.clear();
+        b.addLines(0, bytes, bytes.length);
+        assertThat(seqs(b)).hasSize(5).startsWith(0L);
+    }
+
     @Test
     void whatIsNotATimeIsRefused() {
         for (String s : new String[] {"2026-02-30T10:00:00Z", "2027-02-29T10:00:00Z", "2026-13-01T10:00:00Z", 

@@ -349,6 +349,8 @@ class ShareStoreTest {
                     "0|" + now + "|zoë\trig\\1" + rest + "::1|",
                     "0|" + now.plusNanos(123_457_000) + "|plain.rig2" + rest + "-|");
         }
+        assertThat(query(url, "SELECT count(*) FROM worker_stats WHERE shares = 1 AND difficulty = 0.5 AND best_difficulty = 2"
+                + " AND bucket = to_timestamp(" + now.getEpochSecond() / 600 * 600 + ")")).isEqualTo(2);
         // The third line (30 February) was skipped, and counted as read.
         assertThat(query(url, "SELECT shipped_shares FROM journal_progress")).isEqualTo(3);
     }

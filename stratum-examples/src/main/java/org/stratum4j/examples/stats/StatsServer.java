@@ -153,6 +153,7 @@ public final class StatsServer implements AutoCloseable {
                 g.writeObjectFieldStart("pplns");
                 g.writeNumberField("window_difficulty", p.size());
                 g.writeNumberField("difficulty_in_window", p.total());
+                g.writeNumberField("shares_in_window", p.shares());
                 g.writeObjectFieldStart("next_block_split");
                 for (Map.Entry<String, Double> s : p.split().entrySet()) {
                     g.writeNumberField(s.getKey(), s.getValue());

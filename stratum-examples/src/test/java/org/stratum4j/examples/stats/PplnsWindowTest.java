@@ -35,4 +35,26 @@ class PplnsWindowTest {
         assertThat(w.split()).containsOnlyKeys("minnow");
         assertThatThrownBy(() -> w.resize(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theWindowHoldsAtMostItsBoundOfSharesAndReusesWorkerNumbers() {
+        PplnsWindow w = new PplnsWindow(1e12, 1000);
+        for (int i = 0; i < 10_000; i++) {
+            w.add("worker" + i, 1);
+        }
+        // The window's size would hold them all; the bound keeps the last thousand.
+        assertThat(w.shares()).isEqualTo(1000);
+        assertThat(w.total()).isEqualTo(1000);
+        assertThat(w.split()).hasSize(1000).containsKey("worker9999").doesNotContainKey("worker8999");
+        // A worker whose shares all left is forgotten, and comes back as new.
+        for (int i = 0; i < 1000; i++) {
+            w.add("solo", 2);
+        }
+        assertThat(w.split()).containsOnlyKeys("solo").containsEntry("solo", 1.0);
+        w.add("late", 2);
+        assertThat(w.split().get("late")).isCloseTo(1.0 / 1000, within(1e-12));
+        w.resize(3);
+        assertThat(w.shares()).isEqualTo(1);
+        assertThat(w.split()).containsOnlyKeys("late");
+    }
 }

@@ -26,12 +26,8 @@ import org.stratum4j.examples.bitcoind.BitcoindRpc;
 import org.stratum4j.examples.bitcoind.ChainInfo;
 import org.stratum4j.examples.bitcoind.RpcAuth;
 import org.stratum4j.examples.bitcoind.RpcException;
-import org.stratum4j.core.engine.ShareSink;
 import org.stratum4j.examples.demo.DemoChain;
-import org.stratum4j.examples.sharelog.ShareLog;
-import org.stratum4j.examples.store.BlockLookup;
 import org.stratum4j.examples.store.ShareStore;
-import org.stratum4j.examples.store.StoreException;
 import org.stratum4j.examples.stats.PoolStats;
 import org.stratum4j.examples.stats.PplnsWindow;
 import org.stratum4j.examples.stats.StatsServer;
@@ -47,9 +43,6 @@ import org.stratum4j.transport.nio.TlsConfig;
  */
 public final class ExamplePool implements AutoCloseable {
 
-    /** With a database, the journal is cut into segments of this size, deleted once copied. */
-    private static final long JOURNAL_SEGMENT_BYTES = 64L << 20;
-
     private static final Logger LOG = LoggerFactory.getLogger(ExamplePool.class);
     /** What the pool-wide job pays in solo mode, where miners only ever get their own jobs. */
     private static final byte[] NOBODY = {0x6a};
@@ -61,13 +54,12 @@ public final class ExamplePool implements AutoCloseable {
     private final TemplateSource chain;
     private final DemoChain demo;
     private final PoolStats stats;
-    private final ShareLog shareLog;
-    private final ShareStore store;
+    private final PoolStorage storage;
     private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
-                        DemoChain demo, PoolStats stats, ShareLog shareLog, ShareStore store, StatsServer statsServer) {
-        this.store = store;
+                        DemoChain demo, PoolStats stats, PoolStorage storage, StatsServer statsServer) {
+        this.storage = storage;
         this.config = config;
         this.network = network;
         this.engine = engine;
@@ -75,7 +67,6 @@ public final class ExamplePool implements AutoCloseable {
         this.chain = chain;
         this.demo = demo;
         this.stats = stats;
-        this.shareLog = shareLog;
         this.statsServer = statsServer;
     }
 
@@ -143,28 +134,19 @@ public final class ExamplePool implements AutoCloseable {
         } else {
             payouts = t -> List.of(CoinbaseOutput.of(0, NOBODY));
         }
-        ShareLog shareLog = null;
-        if (c.shareLog != null) {
-            try {
-                shareLog = c.database == null ? ShareLog.open(c.shareLog, 100_000)
-                        : ShareLog.openSegmented(c.shareLog, 100_000, true, JOURNAL_SEGMENT_BYTES);
-            } catch (IOException e) {
-                throw new ConfigException("cannot open the share log " + c.shareLog + ": " + e.getMessage());
-            }
+        PoolStorage storage = PoolStorage.open(c, clock, chain);
+        try {
+            return serve(c, clock, network, chain, submitter, demo, payouts, storage);
+        } catch (ConfigException | RuntimeException e) {
+            storage.close();
+            throw e;
         }
-        ShareStore store = null;
-        if (c.database != null) {
-            try {
-                store = ShareStore.builder(c.database, shareLog).instanceId(c.instanceId).retentionDays(c.shareRetentionDays)
-                        .clock(clock).blocks(chain instanceof BlockLookup lookup ? lookup : null)
-                        .blockCheckInterval(Duration.ofMillis(Math.round(c.blockCheckSeconds * 1000))).open();
-            } catch (StoreException e) {
-                closeQuietly(shareLog);
-                throw new ConfigException(e.getMessage());
-            }
-        }
+    }
+
+    private static ExamplePool serve(PoolConfig c, Clock clock, Network network, TemplateSource chain, BlockSubmitter submitter,
+                                     DemoChain demo, Payouts payouts, PoolStorage storage) throws ConfigException {
         // Pool mode accounts shares over a window of twice the network difficulty (resized with every template).
-        PoolStats stats = new PoolStats(clock, shareLog == null ? ShareSink.discard() : shareLog,
+        PoolStats stats = new PoolStats(clock, storage.sink(),
                 c.mode == PoolConfig.Mode.POOL ? new PplnsWindow(1) : null);
         DifficultyPolicy difficulty = c.vardiff
                 ? Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin).maximum(c.vardiffMax)
@@ -175,7 +157,7 @@ public final class ExamplePool implements AutoCloseable {
                 .payouts(payouts)
                 .payoutPerWorker(c.mode == PoolConfig.Mode.SOLO)
                 .authorizer(c.mode == PoolConfig.Mode.SOLO ? new SoloAuthorizer(network) : Authorizer.acceptWellFormed())
-                .blockSubmitter(store == null ? submitter : store.recording(submitter))
+                .blockSubmitter(storage.recording(submitter))
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
                 .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
@@ -208,8 +190,6 @@ public final class ExamplePool implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            closeQuietly(store);
-            closeQuietly(shareLog);
             throw new ConfigException(e.getMessage());
         }
         StatsServer statsServer = null;
@@ -217,11 +197,9 @@ public final class ExamplePool implements AutoCloseable {
             InetSocketAddress at = new InetSocketAddress(c.statsBind, c.statsPort);
             try {
                 statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT),
-                        store == null ? null : store::status);
+                        storage.store().<java.util.function.Supplier<ShareStore.Status>>map(s -> s::status).orElse(null));
             } catch (IOException e) {
                 server.close();
-                closeQuietly(store);
-                closeQuietly(shareLog);
                 throw new ConfigException(e.getMessage());
             }
         }
@@ -231,21 +209,9 @@ public final class ExamplePool implements AutoCloseable {
             }
             server.announce(engine.newTemplate(t));
         });
-        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, shareLog, store, statsServer);
+        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, statsServer);
         pool.banner();
         return pool;
-    }
-
-    private static void closeQuietly(ShareLog log) {
-        if (log != null) {
-            log.close();
-        }
-    }
-
-    private static void closeQuietly(ShareStore store) {
-        if (store != null) {
-            store.close();
-        }
     }
 
     private static Listener listener(InetAddress bind, PoolConfig.Port p, boolean proxy) {
@@ -270,12 +236,7 @@ public final class ExamplePool implements AutoCloseable {
             LOG.info("stats on http://{}:{}/stats (also /metrics, /health)", statsServer.address().getAddress().isAnyLocalAddress()
                     ? "127.0.0.1" : statsServer.address().getAddress().getHostAddress(), statsServer.address().getPort());
         }
-        if (store != null) {
-            LOG.info("shares go to the share store at {} through the journal {} (on disk before miners hear 'true')", config.database,
-                    config.shareLog);
-        } else if (shareLog != null) {
-            LOG.info("accepted shares are logged to {} before miners hear 'true'", config.shareLog);
-        }
+        storage.describe(LOG, config);
         if (demo != null) {
             LOG.info("demo chain: network difficulty {}, blocks pay whoever finds them; a demo address to mine to: {}",
                     String.format(java.util.Locale.ROOT, "%.4g", demo.networkDifficulty()), PoolMain.DEMO_ADDRESS);
@@ -314,7 +275,7 @@ public final class ExamplePool implements AutoCloseable {
 
     /** The share store, when {@code --database} was given. */
     public java.util.Optional<ShareStore> store() {
-        return java.util.Optional.ofNullable(store);
+        return storage.store();
     }
 
     /**
@@ -328,8 +289,7 @@ public final class ExamplePool implements AutoCloseable {
         if (statsServer != null) {
             statsServer.close();
         }
-        closeQuietly(shareLog);
-        closeQuietly(store);
+        storage.close();
         LOG.info("stopped");
     }
 }

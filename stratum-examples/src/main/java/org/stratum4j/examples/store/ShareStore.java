@@ -314,6 +314,8 @@ public final class ShareStore implements AutoCloseable {
                 if (blocks != null && !clock.instant().isBefore(nextBlockCheck)) {
                     followBlocks();
                 }
+                // What came in meanwhile: its oldest entry's age is the backlog's age until the next batch.
+                peekOldest();
                 if (!shippedSome) {
                     // Caught up: wait for a batch's worth. Fewer, larger transactions mean fewer WAL flushes
                     // competing with the journal's own fsync, which is what miners wait for.
@@ -414,6 +416,7 @@ public final class ShareStore implements AutoCloseable {
         }
         long to = from + lastNewline + 1;
         write(batch, from, to);
+        oldestWaiting = null;
         shippedOffset = to;
         shipped += batch.entries();
         int deleted = reader.deleteBefore(to);

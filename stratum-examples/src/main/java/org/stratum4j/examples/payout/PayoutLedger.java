@@ -1,0 +1,182 @@
+package org.stratum4j.examples.payout;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stratum4j.core.bitcoin.Address;
+import org.stratum4j.core.bitcoin.Network;
+import org.stratum4j.core.payout.PayoutPlan;
+
+/**
+ * The payout side of the share store's database (schema version 3): the PPLNS window over every
+ * instance's shares, the carried balances, and each found block's payouts. Statements only: the
+ * caller owns the connection and its thread.
+ */
+public final class PayoutLedger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PayoutLedger.class);
+
+    /*
+     * The newest shares first (one order for every process: time, then instance, then journal
+     * offset), each counted while the difficulty before it is below the window's size, the one
+     * that crosses it only in part: Pplns.window, in SQL. The scan starts at the 10-minute bucket
+     * where the rollups say the window begins, so a day of shares is not sorted for an hour's
+     * window.
+     */
+    private static final String WINDOW = "WITH buckets AS ("
+            + "  SELECT bucket, sum(sum(difficulty)) OVER (ORDER BY bucket DESC) AS upto FROM worker_stats GROUP BY bucket),"
+            + " start AS (SELECT coalesce(max(bucket), '-infinity') AS at FROM buckets WHERE upto >= ?),"
+            + " newest AS ("
+            + "  SELECT worker, difficulty, sum(difficulty) OVER (ORDER BY created_at DESC, instance_id DESC, seq DESC"
+            + "   ROWS UNBOUNDED PRECEDING) - difficulty AS before FROM shares WHERE created_at >= (SELECT at FROM start))"
+            + " SELECT split_part(worker, '.', 1) AS address, sum(least(difficulty, ? - before)) FROM newest WHERE before < ?"
+            + " GROUP BY 1";
+
+    private PayoutLedger() {
+    }
+
+    /**
+     * Each address's credit in the window of {@code size} difficulty (the address is the user
+     * name up to its first dot). Names that are not addresses on {@code network} are left out,
+     * with a WARN: authorize refuses them, so they are shares from before payouts were on.
+     */
+    public static Map<Address, BigDecimal> window(Connection c, BigDecimal size, Network network) throws SQLException {
+        if (Objects.requireNonNull(size, "size").signum() <= 0) {
+            throw new IllegalArgumentException("PPLNS window size " + size + " must be positive");
+        }
+        Map<Address, BigDecimal> credits = new HashMap<>();
+        try (PreparedStatement p = c.prepareStatement(WINDOW)) {
+            // worker_stats.difficulty is a double: the bucket bound is found a little early rather than late.
+            p.setDouble(1, size.doubleValue() * (1 - 1e-9));
+            p.setBigDecimal(2, size);
+            p.setBigDecimal(3, size);
+            try (ResultSet r = p.executeQuery()) {
+                int skipped = 0;
+                while (r.next()) {
+                    Address a = address(r.getString(1), network);
+                    if (a == null) {
+                        skipped++;
+                    } else {
+                        credits.merge(a, r.getBigDecimal(2), BigDecimal::add);
+                    }
+                }
+                if (skipped > 0) {
+                    LOG.warn("PPLNS window: {} user names in it are not {} addresses; their shares earn nothing", skipped, network.id());
+                }
+            }
+        }
+        return credits;
+    }
+
+    /** The carried balance of every address that has one. */
+    public static Map<Address, Long> balances(Connection c, Network network) throws SQLException {
+        Map<Address, Long> balances = new HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT address, balance FROM payout_balances WHERE balance > 0");
+             ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                Address a = address(r.getString(1), network);
+                if (a != null) {
+                    balances.put(a, r.getLong(2));
+                }
+            }
+        }
+        return balances;
+    }
+
+    private static Address address(String text, Network network) {
+        try {
+            return Address.parse(text, network);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Records the payouts of the block {@code hash} as {@code plan} made its coinbase, in one
+     * transaction: the block's value, fee and pool output; a row per payee; and the balances
+     * moved. The block's row is made (as {@code submitted}) if the share that found it has not
+     * reached the database yet. Recording the same block twice changes nothing.
+     *
+     * @return false when the block's payouts were already recorded
+     */
+    public static boolean recordBlock(Connection c, String hash, String worker, int instanceId, Instant foundAt, PayoutPlan plan)
+            throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO blocks (hash, worker, instance_id, created_at, status, updated_at)"
+                    + " VALUES (?, ?, ?, ?, 'submitted', now()) ON CONFLICT (hash) DO NOTHING")) {
+                p.setString(1, hash);
+                p.setString(2, worker);
+                p.setInt(3, instanceId);
+                p.setTimestamp(4, Timestamp.from(foundAt));
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE blocks SET coinbase_value = ?, fee = ?, pool_output = ?, updated_at = now()"
+                    + " WHERE hash = ? AND coinbase_value IS NULL")) {
+                p.setLong(1, plan.coinbaseValue());
+                p.setLong(2, plan.fee());
+                p.setLong(3, plan.poolOutput());
+                p.setString(4, hash);
+                if (p.executeUpdate() == 0) {
+                    c.rollback();
+                    return false;
+                }
+            }
+            List<PayoutPlan.Payee> payees = plan.payees();
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO block_payouts (block_hash, address, credit, earned, carried_in,"
+                    + " paid, carried_out, output) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int output = 0;
+                for (PayoutPlan.Payee payee : payees) {
+                    p.setString(1, hash);
+                    p.setString(2, payee.address().text());
+                    p.setBigDecimal(3, payee.credit());
+                    p.setLong(4, payee.earned());
+                    p.setLong(5, payee.carriedIn());
+                    p.setLong(6, payee.paid());
+                    p.setLong(7, payee.carriedOut());
+                    if (payee.paid() > 0) {
+                        p.setInt(8, output++);
+                    } else {
+                        p.setNull(8, java.sql.Types.INTEGER);
+                    }
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            // Balances move by what the block did to them (carried out − carried in), in address order (no deadlocks).
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO payout_balances AS b (address, balance, updated_at)"
+                    + " VALUES (?, greatest(0, ?), now())"
+                    + " ON CONFLICT (address) DO UPDATE SET balance = greatest(0, b.balance + ?), updated_at = now()")) {
+                List<PayoutPlan.Payee> moved = new java.util.ArrayList<>(payees);
+                moved.removeIf(x -> x.carriedOut() == x.carriedIn());
+                moved.sort(java.util.Comparator.comparing(x -> x.address().text()));
+                for (PayoutPlan.Payee payee : moved) {
+                    long delta = payee.carriedOut() - payee.carriedIn();
+                    p.setString(1, payee.address().text());
+                    p.setLong(2, delta);
+                    p.setLong(3, delta);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            c.commit();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+}

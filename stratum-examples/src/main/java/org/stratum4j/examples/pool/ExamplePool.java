@@ -9,18 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stratum4j.core.bitcoin.Address;
 import org.stratum4j.core.bitcoin.Network;
-import org.stratum4j.core.engine.Authorizer;
 import org.stratum4j.core.engine.BanPolicy;
 import org.stratum4j.core.engine.BlockSubmitter;
 import org.stratum4j.core.engine.DifficultyPolicy;
 import org.stratum4j.core.engine.ExtranonceAllocator;
-import org.stratum4j.core.engine.Payouts;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.engine.TemplateSource;
 import org.stratum4j.core.engine.Vardiff;
-import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.examples.bitcoind.BitcoindChain;
 import org.stratum4j.examples.bitcoind.BitcoindRpc;
 import org.stratum4j.examples.bitcoind.ChainInfo;
@@ -44,8 +40,6 @@ import org.stratum4j.transport.nio.TlsConfig;
 public final class ExamplePool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExamplePool.class);
-    /** What the pool-wide job pays in solo mode, where miners only ever get their own jobs. */
-    private static final byte[] NOBODY = {0x6a};
 
     private final PoolConfig config;
     private final Network network;
@@ -55,11 +49,13 @@ public final class ExamplePool implements AutoCloseable {
     private final DemoChain demo;
     private final PoolStats stats;
     private final PoolStorage storage;
+    private final PoolPayouts payouts;
     private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
-                        DemoChain demo, PoolStats stats, PoolStorage storage, StatsServer statsServer) {
+                        DemoChain demo, PoolStats stats, PoolStorage storage, PoolPayouts payouts, StatsServer statsServer) {
         this.storage = storage;
+        this.payouts = payouts;
         this.config = config;
         this.network = network;
         this.engine = engine;
@@ -121,30 +117,23 @@ public final class ExamplePool implements AutoCloseable {
 
     private static ExamplePool wire(PoolConfig c, Clock clock, Network network, TemplateSource chain, BlockSubmitter submitter,
                                     DemoChain demo) throws ConfigException {
-        Payouts payouts;
-        if (c.mode == PoolConfig.Mode.POOL) {
-            Address address;
-            try {
-                address = Address.parse(c.payoutAddress, network);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("--payout-address " + c.payoutAddress + " is not a " + network.id() + " address: "
-                        + e.getMessage());
-            }
-            payouts = t -> List.of(CoinbaseOutput.to(address, t.coinbaseValue()));
-        } else {
-            payouts = t -> List.of(CoinbaseOutput.of(0, NOBODY));
-        }
         PoolStorage storage = PoolStorage.open(c, clock, chain);
+        PoolPayouts payouts = null;
         try {
+            // After the store: it has brought the database's schema up to date.
+            payouts = PoolPayouts.choose(c, network, clock);
             return serve(c, clock, network, chain, submitter, demo, payouts, storage);
         } catch (ConfigException | RuntimeException e) {
+            if (payouts != null) {
+                payouts.close();
+            }
             storage.close();
             throw e;
         }
     }
 
     private static ExamplePool serve(PoolConfig c, Clock clock, Network network, TemplateSource chain, BlockSubmitter submitter,
-                                     DemoChain demo, Payouts payouts, PoolStorage storage) throws ConfigException {
+                                     DemoChain demo, PoolPayouts payouts, PoolStorage storage) throws ConfigException {
         // Pool mode accounts shares over a window of twice the network difficulty (resized with every template).
         PoolStats stats = new PoolStats(clock, storage.sink(),
                 c.mode == PoolConfig.Mode.POOL ? new PplnsWindow(1) : null);
@@ -154,10 +143,10 @@ public final class ExamplePool implements AutoCloseable {
                 : DifficultyPolicy.fixed(c.vardiffMin, c.vardiffMax);
         PoolEngine engine = PoolEngine.builder()
                 .clock(clock)
-                .payouts(payouts)
-                .payoutPerWorker(c.mode == PoolConfig.Mode.SOLO)
-                .authorizer(c.mode == PoolConfig.Mode.SOLO ? new SoloAuthorizer(network) : Authorizer.acceptWellFormed())
-                .blockSubmitter(storage.recording(submitter))
+                .payouts(payouts.payouts)
+                .payoutPerWorker(payouts.perWorker)
+                .authorizer(payouts.authorizer)
+                .blockSubmitter(payouts.recording(storage.recording(submitter)))
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
                 .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
@@ -209,7 +198,7 @@ public final class ExamplePool implements AutoCloseable {
             }
             server.announce(engine.newTemplate(t));
         });
-        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, statsServer);
+        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, statsServer);
         pool.banner();
         return pool;
     }
@@ -236,6 +225,7 @@ public final class ExamplePool implements AutoCloseable {
             LOG.info("stats on http://{}:{}/stats (also /metrics, /health)", statsServer.address().getAddress().isAnyLocalAddress()
                     ? "127.0.0.1" : statsServer.address().getAddress().getHostAddress(), statsServer.address().getPort());
         }
+        payouts.describe(LOG);
         storage.describe(LOG, config);
         if (demo != null) {
             LOG.info("demo chain: network difficulty {}, blocks pay whoever finds them; a demo address to mine to: {}",
@@ -273,6 +263,11 @@ public final class ExamplePool implements AutoCloseable {
         return java.util.Optional.ofNullable(statsServer).map(StatsServer::address);
     }
 
+    /** The payout book, when blocks pay miners in the coinbase ({@code --payout-scheme pplns-coinbase}). */
+    public java.util.Optional<org.stratum4j.examples.payout.PayoutBook> payoutBook() {
+        return payouts.book();
+    }
+
     /** The share store, when {@code --database} was given. */
     public java.util.Optional<ShareStore> store() {
         return storage.store();
@@ -289,6 +284,8 @@ public final class ExamplePool implements AutoCloseable {
         if (statsServer != null) {
             statsServer.close();
         }
+        // The payout book records the blocks it was told of before the store stops following them.
+        payouts.close();
         storage.close();
         LOG.info("stopped");
     }

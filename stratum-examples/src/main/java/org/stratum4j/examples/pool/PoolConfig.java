@@ -38,6 +38,14 @@ public final class PoolConfig {
         POOL
     }
 
+    /** How pool mode pays a block. */
+    public enum PayoutScheme {
+        /** Every block to {@code --payout-address}. */
+        POOL_ADDRESS,
+        /** Miners' addresses in the coinbase, over a PPLNS window read from the share store. */
+        PPLNS_COINBASE
+    }
+
     /** A Stratum port and its optional starting difficulty. */
     public record Port(int port, Difficulty difficulty) {
         @Override
@@ -72,6 +80,14 @@ public final class PoolConfig {
             new Option("database-password-file", "FILE", "none", "the database password, when not in the URL (else PGPASSWORD)"),
             new Option("share-retention-days", "DAYS", "30", "days of shares the database keeps (older daily partitions are dropped)"),
             new Option("block-check-seconds", "SECONDS", "30", "how often the store looks up found blocks on the chain (confirmations, orphans)"),
+            new Option("payout-scheme", "pplns-coinbase|pool-address", "pplns-coinbase with --database, else pool-address",
+                    "pool mode: pay miners' addresses in every coinbase over a PPLNS window of shares in the database, or pay"
+                    + " every block to --payout-address"),
+            new Option("pplns-window-factor", "N", "2", "the PPLNS window is N times the network difficulty of shares"),
+            new Option("pool-fee", "PERCENT", "0", "the pool's part of each block (to --payout-address)"),
+            new Option("min-payout", "SATS", "10000", "a payee due less is carried (held at --payout-address) to a later block"),
+            new Option("max-payout-outputs", "N", "50", "most payee outputs in a coinbase (the rest are carried); the coinbase also"
+                    + " stays under 4 KiB whatever N is"),
             new Option("stats-port", "PORT", "none", "HTTP port for /stats, /metrics (Prometheus) and /health"),
             new Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on (it shows workers and the process: keep it private)"),
             new Option("demo-network-difficulty", "DIFF", "0.05", "the demo chain's fixed network difficulty (at most 1)"),
@@ -109,6 +125,11 @@ public final class PoolConfig {
     org.stratum4j.examples.store.DatabaseUrl database;
     int shareRetentionDays = 30;
     double blockCheckSeconds = 30;
+    PayoutScheme payoutScheme;
+    java.math.BigDecimal pplnsWindowFactor = java.math.BigDecimal.valueOf(2);
+    java.math.BigDecimal poolFee = java.math.BigDecimal.ZERO;
+    long minPayout = 10_000;
+    int maxPayoutOutputs = 50;
     Integer statsPort;
     InetAddress statsBind = InetAddress.getLoopbackAddress();
     Difficulty demoNetworkDifficulty = Difficulty.of("0.05");
@@ -315,6 +336,26 @@ public final class PoolConfig {
         if (m.containsKey("share-retention-days")) {
             shareRetentionDays = whole("share-retention-days", single(m, "share-retention-days"), 1, 3650);
         }
+        if (m.containsKey("payout-scheme")) {
+            String v = single(m, "payout-scheme").strip();
+            payoutScheme = switch (v) {
+                case "pplns-coinbase" -> PayoutScheme.PPLNS_COINBASE;
+                case "pool-address" -> PayoutScheme.POOL_ADDRESS;
+                default -> throw new ConfigException("--payout-scheme " + v + ": expected pplns-coinbase or pool-address");
+            };
+        }
+        if (m.containsKey("pplns-window-factor")) {
+            pplnsWindowFactor = decimal("pplns-window-factor", single(m, "pplns-window-factor"), "0.01", "1000");
+        }
+        if (m.containsKey("pool-fee")) {
+            poolFee = decimal("pool-fee", single(m, "pool-fee"), "0", "100");
+        }
+        if (m.containsKey("min-payout")) {
+            minPayout = whole("min-payout", single(m, "min-payout"), 0, 2_100_000_000);
+        }
+        if (m.containsKey("max-payout-outputs")) {
+            maxPayoutOutputs = whole("max-payout-outputs", single(m, "max-payout-outputs"), 0, 1000);
+        }
         if (m.containsKey("database")) {
             Path passwordFile = m.containsKey("database-password-file") ? Path.of(single(m, "database-password-file")) : null;
             try {
@@ -331,6 +372,18 @@ public final class PoolConfig {
         checkTogether();
     }
 
+    private static java.math.BigDecimal decimal(String flag, String v, String min, String max) throws ConfigException {
+        try {
+            java.math.BigDecimal d = new java.math.BigDecimal(v.strip());
+            if (d.compareTo(new java.math.BigDecimal(min)) >= 0 && d.compareTo(new java.math.BigDecimal(max)) <= 0) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new ConfigException("--" + flag + " " + v + ": expected a number " + min + ".." + max);
+    }
+
     private static int whole(String flag, String v, int min, int max) throws ConfigException {
         try {
             int n = Integer.parseInt(v.strip());
@@ -345,6 +398,13 @@ public final class PoolConfig {
 
     /** Rules that involve several settings. */
     private void checkTogether() throws ConfigException {
+        if (payoutScheme == null) {
+            payoutScheme = mode == Mode.POOL && database != null ? PayoutScheme.PPLNS_COINBASE : PayoutScheme.POOL_ADDRESS;
+        }
+        if (payoutScheme == PayoutScheme.PPLNS_COINBASE && (mode != Mode.POOL || database == null)) {
+            throw new ConfigException("--payout-scheme pplns-coinbase needs --mode pool and --database (the window is read from the"
+                    + " share store)");
+        }
         if (mode == Mode.POOL && payoutAddress == null) {
             throw new ConfigException("--mode pool needs --payout-address (the address blocks pay)");
         }

@@ -111,4 +111,23 @@ public final class DatabaseUrl {
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
+
+    /**
+     * A new connection, with the timeouts a pool wants (5 s to connect, 60 s per statement's
+     * socket read, TCP keep-alive) and {@code applicationName} in {@code pg_stat_activity}.
+     */
+    public java.sql.Connection connect(String applicationName) throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        if (user() != null) {
+            p.setProperty("user", user());
+        }
+        if (password() != null) {
+            p.setProperty("password", password());
+        }
+        p.setProperty("connectTimeout", "5");
+        p.setProperty("socketTimeout", "60");
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("ApplicationName", applicationName);
+        return java.sql.DriverManager.getConnection(jdbcUrl(), p);
+    }
 }

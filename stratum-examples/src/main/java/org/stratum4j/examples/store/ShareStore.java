@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
@@ -583,18 +581,7 @@ public final class ShareStore implements AutoCloseable {
     // ------------------------------------------------------------------ connection, progress, maintenance
 
     private void connect() throws SQLException {
-        Properties p = new Properties();
-        if (url.user() != null) {
-            p.setProperty("user", url.user());
-        }
-        if (url.password() != null) {
-            p.setProperty("password", url.password());
-        }
-        p.setProperty("connectTimeout", "5");
-        p.setProperty("socketTimeout", "60");
-        p.setProperty("tcpKeepAlive", "true");
-        p.setProperty("ApplicationName", "stratum4j-" + instanceId);
-        Connection c = DriverManager.getConnection(url.jdbcUrl(), p);
+        Connection c = url.connect("stratum4j-" + instanceId);
         try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + (INSTANCE_LOCK_BASE
                 + instanceId) + ")")) {
             r.next();

@@ -57,7 +57,7 @@ class ShareStoreTest {
     static String[] poolArgs(String url, Path journal, String... extra) {
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", "0", "--mode", "pool", "--payout-address",
                 PoolMain.DEMO_ADDRESS, "--difficulty", ValidShareMiner.DIFFICULTY, "--vardiff", "off", "--vardiff-min",
-                ValidShareMiner.DIFFICULTY, "--database", url, "--share-log", journal.toString()));
+                ValidShareMiner.DIFFICULTY, "--database", url, "--payout-scheme", "pool-address", "--share-log", journal.toString()));
         args.addAll(List.of(extra));
         return args.toArray(String[]::new);
     }

@@ -105,7 +105,8 @@ public final class PayoutLedger {
      * Records the payouts of the block {@code hash} as {@code plan} made its coinbase, in one
      * transaction: the block's value, fee and pool output; a row per payee; and the balances
      * moved. The block's row is made (as {@code submitted}) if the share that found it has not
-     * reached the database yet. Recording the same block twice changes nothing.
+     * reached the database yet; a block already refused or orphaned is recorded void and moves no
+     * balance. Recording the same block twice changes nothing.
      *
      * @return false when the block's payouts were already recorded
      */
@@ -122,16 +123,28 @@ public final class PayoutLedger {
                 p.setTimestamp(4, Timestamp.from(foundAt));
                 p.executeUpdate();
             }
-            try (PreparedStatement p = c.prepareStatement("UPDATE blocks SET coinbase_value = ?, fee = ?, pool_output = ?, updated_at = now()"
-                    + " WHERE hash = ? AND coinbase_value IS NULL")) {
+            boolean dead;
+            try (PreparedStatement p = c.prepareStatement("SELECT status IN ('orphaned', 'rejected'), coinbase_value IS NOT NULL"
+                    + " FROM blocks WHERE hash = ? FOR UPDATE")) {
+                p.setString(1, hash);
+                try (ResultSet r = p.executeQuery()) {
+                    r.next();
+                    if (r.getBoolean(2)) {
+                        c.rollback();
+                        return false;
+                    }
+                    dead = r.getBoolean(1);
+                }
+            }
+            // A block the node has already refused (or that is already off the chain) is recorded void: it moves no balance.
+            try (PreparedStatement p = c.prepareStatement("UPDATE blocks SET coinbase_value = ?, fee = ?, pool_output = ?,"
+                    + " payouts_void = ?, updated_at = now() WHERE hash = ?")) {
                 p.setLong(1, plan.coinbaseValue());
                 p.setLong(2, plan.fee());
                 p.setLong(3, plan.poolOutput());
-                p.setString(4, hash);
-                if (p.executeUpdate() == 0) {
-                    c.rollback();
-                    return false;
-                }
+                p.setBoolean(4, dead);
+                p.setString(5, hash);
+                p.executeUpdate();
             }
             List<PayoutPlan.Payee> payees = plan.payees();
             try (PreparedStatement p = c.prepareStatement("INSERT INTO block_payouts (block_hash, address, credit, earned, carried_in,"
@@ -158,7 +171,7 @@ public final class PayoutLedger {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO payout_balances AS b (address, balance, updated_at)"
                     + " VALUES (?, greatest(0, ?), now())"
                     + " ON CONFLICT (address) DO UPDATE SET balance = greatest(0, b.balance + ?), updated_at = now()")) {
-                List<PayoutPlan.Payee> moved = new java.util.ArrayList<>(payees);
+                List<PayoutPlan.Payee> moved = new java.util.ArrayList<>(dead ? List.of() : payees);
                 moved.removeIf(x -> x.carriedOut() == x.carriedIn());
                 moved.sort(java.util.Comparator.comparing(x -> x.address().text()));
                 for (PayoutPlan.Payee payee : moved) {

@@ -192,12 +192,12 @@ public final class ExamplePool implements AutoCloseable {
                 throw new ConfigException(e.getMessage());
             }
         }
-        chain.start(t -> {
+        chain.start(payouts.refreshing(t -> {
             if (stats.pplns() != null) {
                 stats.pplns().resize(2 * t.bits().difficulty());
             }
             server.announce(engine.newTemplate(t));
-        });
+        }));
         ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, statsServer);
         pool.banner();
         return pool;

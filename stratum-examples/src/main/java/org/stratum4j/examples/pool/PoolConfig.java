@@ -84,6 +84,7 @@ public final class PoolConfig {
                     "pool mode: pay miners' addresses in every coinbase over a PPLNS window of shares in the database, or pay"
                     + " every block to --payout-address"),
             new Option("pplns-window-factor", "N", "2", "the PPLNS window is N times the network difficulty of shares"),
+            new Option("pplns-refresh-seconds", "SECONDS", "10", "how often the PPLNS window is read again from the database"),
             new Option("pool-fee", "PERCENT", "0", "the pool's part of each block (to --payout-address)"),
             new Option("min-payout", "SATS", "10000", "a payee due less is carried (held at --payout-address) to a later block"),
             new Option("max-payout-outputs", "N", "50", "most payee outputs in a coinbase (the rest are carried); the coinbase also"
@@ -128,6 +129,7 @@ public final class PoolConfig {
     PayoutScheme payoutScheme;
     java.math.BigDecimal pplnsWindowFactor = java.math.BigDecimal.valueOf(2);
     java.math.BigDecimal poolFee = java.math.BigDecimal.ZERO;
+    double pplnsRefreshSeconds = 10;
     long minPayout = 10_000;
     int maxPayoutOutputs = 50;
     Integer statsPort;
@@ -346,6 +348,9 @@ public final class PoolConfig {
         }
         if (m.containsKey("pplns-window-factor")) {
             pplnsWindowFactor = decimal("pplns-window-factor", single(m, "pplns-window-factor"), "0.01", "1000");
+        }
+        if (m.containsKey("pplns-refresh-seconds")) {
+            pplnsRefreshSeconds = number("pplns-refresh-seconds", single(m, "pplns-refresh-seconds"), 0.1, 3600);
         }
         if (m.containsKey("pool-fee")) {
             poolFee = decimal("pool-fee", single(m, "pool-fee"), "0", "100");

@@ -23,16 +23,24 @@ final class PoolPayouts implements AutoCloseable {
 
     /** What the pool-wide job pays in solo mode, where miners only ever get their own jobs. */
     private static final byte[] NOBODY = {0x6a};
-    /** How often the PPLNS window is read again from the database. */
-    private static final Duration WINDOW_REFRESH = Duration.ofSeconds(10);
+    /** Jobs are made again from the last template at least this often when the split changed. */
+    static final Duration JOB_REFRESH = Duration.ofSeconds(30);
 
     final Payouts payouts;
     final Authorizer authorizer;
     final boolean perWorker;
     private final PayoutBook book;
     private final String description;
+    private final Clock clock;
+    private final java.util.concurrent.ScheduledExecutorService refresher;
 
-    private PoolPayouts(Payouts payouts, Authorizer authorizer, boolean perWorker, PayoutBook book, String description) {
+    private PoolPayouts(Payouts payouts, Authorizer authorizer, boolean perWorker, PayoutBook book, String description, Clock clock) {
+        this.clock = clock;
+        this.refresher = book == null ? null : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread th = new Thread(r, "payout-job-refresh");
+            th.setDaemon(true);
+            return th;
+        });
         this.payouts = payouts;
         this.authorizer = authorizer;
         this.perWorker = perWorker;
@@ -43,7 +51,7 @@ final class PoolPayouts implements AutoCloseable {
     static PoolPayouts choose(PoolConfig c, Network network, Clock clock) throws ConfigException {
         if (c.mode == PoolConfig.Mode.SOLO) {
             return new PoolPayouts(t -> List.of(CoinbaseOutput.of(0, NOBODY)), new SoloAuthorizer(network), true, null,
-                    "each block pays the address in its finder's worker name");
+                    "each block pays the address in its finder's worker name", clock);
         }
         Address address;
         try {
@@ -53,13 +61,51 @@ final class PoolPayouts implements AutoCloseable {
         }
         if (c.payoutScheme == PoolConfig.PayoutScheme.POOL_ADDRESS) {
             return new PoolPayouts(t -> List.of(CoinbaseOutput.to(address, t.coinbaseValue())), Authorizer.acceptWellFormed(), false,
-                    null, "every block pays " + address);
+                    null, "every block pays " + address, clock);
         }
         Pplns pplns = Pplns.builder(address).feePercent(c.poolFee).minPayout(c.minPayout).maxOutputs(c.maxPayoutOutputs).build();
-        PayoutBook book = PayoutBook.start(c.database, network, pplns, c.pplnsWindowFactor, c.instanceId, WINDOW_REFRESH, clock);
+        PayoutBook book = PayoutBook.start(c.database, network, pplns, c.pplnsWindowFactor, c.instanceId,
+                Duration.ofMillis(Math.round(c.pplnsRefreshSeconds * 1000)), clock);
         // Payees are addresses: a user name must start with one, as in solo mode.
         return new PoolPayouts(book, new SoloAuthorizer(network), false, book, "every coinbase pays miners' addresses over a PPLNS"
-                + " window of " + c.pplnsWindowFactor.toPlainString() + "x the network difficulty (" + pplns + ")");
+                + " window of " + c.pplnsWindowFactor.toPlainString() + "x the network difficulty (" + pplns + ")", clock);
+    }
+
+    /**
+     * {@code announce}, which makes and sends the jobs of a template; with PPLNS in the coinbase
+     * also called again with the last template when {@link #JOB_REFRESH} has passed without one
+     * and the window has been read since, so that jobs carry the current split on a quiet chain.
+     * Calls never overlap (the engine takes templates from one thread at a time).
+     */
+    java.util.function.Consumer<org.stratum4j.core.job.BlockTemplate> refreshing(
+            java.util.function.Consumer<org.stratum4j.core.job.BlockTemplate> announce) {
+        if (book == null) {
+            return announce;
+        }
+        Object lock = new Object();
+        java.util.concurrent.atomic.AtomicReference<org.stratum4j.core.job.BlockTemplate> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> announcedAt =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.MIN);
+        java.util.function.Consumer<org.stratum4j.core.job.BlockTemplate> once = t -> {
+            synchronized (lock) {
+                last.set(t);
+                announcedAt.set(clock.instant());
+                announce.accept(t);
+            }
+        };
+        refresher.scheduleWithFixedDelay(() -> {
+            org.stratum4j.core.job.BlockTemplate t = last.get();
+            java.time.Instant at = announcedAt.get();
+            if (t != null && !clock.instant().isBefore(at.plus(JOB_REFRESH)) && book.lastRefresh().isAfter(at)) {
+                try {
+                    once.accept(t);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(PoolPayouts.class).error("jobs could not be refreshed with the new payouts", e);
+                }
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        return once;
     }
 
     /** {@code submitter}, with found blocks' payouts recorded when the scheme keeps a ledger. */
@@ -77,6 +123,9 @@ final class PoolPayouts implements AutoCloseable {
 
     @Override
     public void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
         if (book != null) {
             book.close();
         }

@@ -35,11 +35,12 @@ CREATE TABLE payout_balances (
     updated_at timestamptz NOT NULL
 );
 
--- An orphaned block's payouts are void and the balances it moved are moved back, in the same
--- transaction as the status change, whichever pool process makes it.
+-- The payouts of a block that is orphaned, or that the node refused, are void and the balances it
+-- moved are moved back, in the same transaction as the status change, whichever pool process
+-- makes it.
 CREATE FUNCTION stratum4j_void_orphaned_payouts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.status = 'orphaned' AND OLD.status <> 'orphaned' AND NOT OLD.payouts_void THEN
+    IF NEW.status IN ('orphaned', 'rejected') AND NOT OLD.payouts_void AND OLD.coinbase_value IS NOT NULL THEN
         INSERT INTO payout_balances AS b (address, balance, updated_at)
             SELECT address, greatest(0, carried_in - carried_out), now() FROM block_payouts WHERE block_hash = NEW.hash
                 AND carried_in <> carried_out

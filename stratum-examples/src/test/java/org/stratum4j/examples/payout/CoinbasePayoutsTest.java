@@ -1,0 +1,146 @@
+package org.stratum4j.examples.payout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stratum4j.examples.pool.ExamplePool;
+import org.stratum4j.examples.testing.TestPools;
+import org.stratum4j.examples.testing.TestPostgres;
+import org.stratum4j.examples.testing.ValidShareMiner;
+
+/** Pool mode paying miners in the coinbase, on the demo chain (which checks a coinbase as Bitcoin Core does) and a real PostgreSQL. */
+class CoinbasePayoutsTest {
+
+    static final String ALICE = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080";
+    static final String BOB = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn";
+    static final String POOL = "2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc";
+
+    static TestPostgres pg;
+    static int databases;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        pg = TestPostgres.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    static String database() throws Exception {
+        String name = "payouts" + (++databases);
+        try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " OWNER pool");
+        }
+        return name;
+    }
+
+    static List<List<Object>> rows(String db, String sql) throws Exception {
+        try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            List<List<Object>> out = new ArrayList<>();
+            while (r.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+                    row.add(r.getObject(i));
+                }
+                out.add(row);
+            }
+            return out;
+        }
+    }
+
+    static long number(String db, String sql) throws Exception {
+        Object v = rows(db, sql).get(0).get(0);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    @Test
+    void blocksPayTheMinersOfTheWindowToTheSatoshiCarryingWhatIsBelowTheMinimum(@TempDir Path dir) throws Exception {
+        String db = database();
+        String url = "postgresql://pool:" + TestPostgres.PASSWORD + "@127.0.0.1:" + pg.port() + "/" + db;
+        // A block is about one share in a thousand; the window (1,000 x the network difficulty) holds every share of the test.
+        // A quarter of each block is the fee; Bob earns about a tenth of the rest, under the 10 BTC minimum, so he is carried
+        // and paid once his balance and a block's earnings reach it.
+        try (ExamplePool pool = TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", "0", "--mode", "pool",
+                "--payout-address", POOL, "--database", url, "--share-log", dir.resolve("journal.jsonl").toString(),
+                "--difficulty", ValidShareMiner.DIFFICULTY, "--vardiff", "off", "--vardiff-min", ValidShareMiner.DIFFICULTY,
+                "--demo-network-difficulty", "0.00001", "--pplns-window-factor", "1000", "--pplns-refresh-seconds", "0.2",
+                "--pool-fee", "25", "--min-payout", "1000000000", "--block-check-seconds", "0.2"});
+             ValidShareMiner alice = new ValidShareMiner(pool.boundAddresses().get(0).getPort(), ALICE + ".rig1", 8);
+             ValidShareMiner bob = new ValidShareMiner(pool.boundAddresses().get(0).getPort(), BOB + ".rig1", 8)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            java.util.function.BooleanSupplier enough = () -> {
+                try {
+                    return System.nanoTime() > deadline || number(db, "SELECT count(*) FROM block_payouts WHERE address = '" + BOB
+                            + "' AND paid > 0 AND carried_in > 0") >= 1 && number(db, "SELECT count(*) FROM blocks WHERE"
+                            + " coinbase_value IS NOT NULL AND NOT payouts_void") >= 4;
+                } catch (Exception e) {
+                    return true;
+                }
+            };
+            Thread bobMining = new Thread(() -> {
+                try {
+                    bob.mine(1L << 40, 30, enough);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            bobMining.start();
+            alice.mine(0, 300, enough);
+            bobMining.join();
+            alice.drain();
+            bob.drain();
+            TimeUnit.SECONDS.sleep(1); // the last verdicts and records
+        }
+        List<List<Object>> blocks = rows(db, "SELECT hash, coinbase_value, fee, pool_output, status, payouts_void FROM blocks"
+                + " WHERE coinbase_value IS NOT NULL ORDER BY created_at");
+        assertThat(blocks).as("blocks with payouts").hasSizeGreaterThanOrEqualTo(4);
+        for (List<Object> b : blocks) {
+            String hash = (String) b.get(0);
+            long value = ((Number) b.get(1)).longValue();
+            long fee = ((Number) b.get(2)).longValue();
+            long poolOutput = ((Number) b.get(3)).longValue();
+            boolean anyone = number(db, "SELECT count(*) FROM block_payouts WHERE block_hash = '" + hash + "'") > 0;
+            // Before the first window is read the jobs pay the pool everything: no one has earned anything yet.
+            assertThat(fee).isEqualTo(anyone ? value / 4 : value);
+            assertThat(number(db, "SELECT sum(paid) FROM block_payouts WHERE block_hash = '" + hash + "'") + poolOutput).isEqualTo(value);
+            assertThat(number(db, "SELECT coalesce(sum(earned), 0) FROM block_payouts WHERE block_hash = '" + hash + "'") + fee)
+                    .as("earnings + fee of %s", hash).isEqualTo(value);
+            // Earnings follow the credits to the satoshi's rounding.
+            BigDecimal total = (BigDecimal) rows(db, "SELECT coalesce(sum(credit), 0) FROM block_payouts WHERE block_hash = '" + hash
+                    + "'").get(0).get(0);
+            for (List<Object> p : rows(db, "SELECT address, credit, earned FROM block_payouts WHERE block_hash = '" + hash + "'")) {
+                BigDecimal exact = BigDecimal.valueOf(value - fee).multiply((BigDecimal) p.get(1)).divide(total, 6, RoundingMode.HALF_EVEN);
+                assertThat(BigDecimal.valueOf(((Number) p.get(2)).longValue()).subtract(exact).abs())
+                        .as("%s in %s", p.get(0), hash).isLessThanOrEqualTo(BigDecimal.ONE);
+            }
+            if (!(Boolean) b.get(5)) {
+                // The node took it: the demo chain checks the coinbase's total against the template's value.
+                assertThat(b.get(4)).isIn("submitted", "pending", "confirmed");
+            }
+        }
+        assertThat(number(db, "SELECT count(*) FROM block_payouts WHERE address = '" + BOB + "' AND paid = 0 AND carried_out > 0"))
+                .as("Bob carried").isGreaterThanOrEqualTo(1);
+        assertThat(number(db, "SELECT count(*) FROM block_payouts WHERE address = '" + BOB + "' AND paid > 0 AND carried_in > 0"))
+                .as("Bob paid with his balance").isGreaterThanOrEqualTo(1);
+        assertThat(number(db, "SELECT count(*) FROM block_payouts WHERE address = '" + ALICE + "' AND paid > 0")).isGreaterThanOrEqualTo(3);
+        // What the pool's address holds for payees is exactly the balances it carries.
+        assertThat(number(db, "SELECT coalesce(sum(balance), 0) FROM payout_balances"))
+                .isEqualTo(number(db, "SELECT sum(pool_output - fee) FROM blocks WHERE coinbase_value IS NOT NULL AND NOT payouts_void"));
+    }
+}

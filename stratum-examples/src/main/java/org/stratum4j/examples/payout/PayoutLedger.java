@@ -93,6 +93,40 @@ public final class PayoutLedger {
         return balances;
     }
 
+    /**
+     * One block's part of an address's earnings.
+     *
+     * @param blockHash   the block (display hex)
+     * @param height      its height, when known
+     * @param foundAt     when it was found
+     * @param earned      what the address earned in it (satoshis)
+     * @param paid        what its coinbase paid the address (earnings and balance), or 0 when carried
+     * @param carriedOut  the balance the address kept after it
+     * @param status      the block's status ({@code submitted}, {@code pending}, {@code confirmed}, …) or {@code void}
+     * @param confirmations confirmations on the chain
+     */
+    public record Earning(String blockHash, Long height, Instant foundAt, long earned, long paid, long carriedOut, String status,
+                          int confirmations) {
+    }
+
+    /** {@code address}'s most recent earnings, newest first, at most {@code limit}. */
+    public static List<Earning> earnings(Connection c, Address address, int limit) throws SQLException {
+        List<Earning> out = new java.util.ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT block_hash, height, created_at, earned, paid, carried_out, status,"
+                + " confirmations FROM address_earnings WHERE address = ? ORDER BY created_at DESC, block_hash LIMIT ?")) {
+            p.setString(1, address.text());
+            p.setInt(2, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    long height = r.getLong(2);
+                    out.add(new Earning(r.getString(1), r.wasNull() ? null : height, r.getTimestamp(3).toInstant(), r.getLong(4),
+                            r.getLong(5), r.getLong(6), r.getString(7), r.getInt(8)));
+                }
+            }
+        }
+        return out;
+    }
+
     private static Address address(String text, Network network) {
         try {
             return Address.parse(text, network);

@@ -2,14 +2,22 @@ package org.stratum4j.examples.pool;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Address;
 import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.core.engine.Authorizer;
 import org.stratum4j.core.engine.BlockSubmitter;
 import org.stratum4j.core.engine.Payouts;
+import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.core.payout.Pplns;
 import org.stratum4j.examples.payout.PayoutBook;
@@ -21,6 +29,7 @@ import org.stratum4j.examples.payout.PayoutBook;
  */
 final class PoolPayouts implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PoolPayouts.class);
     /** What the pool-wide job pays in solo mode, where miners only ever get their own jobs. */
     private static final byte[] NOBODY = {0x6a};
     /** Jobs are made again from the last template at least this often when the split changed. */
@@ -32,11 +41,11 @@ final class PoolPayouts implements AutoCloseable {
     private final PayoutBook book;
     private final String description;
     private final Clock clock;
-    private final java.util.concurrent.ScheduledExecutorService refresher;
+    private final ScheduledExecutorService refresher;
 
     private PoolPayouts(Payouts payouts, Authorizer authorizer, boolean perWorker, PayoutBook book, String description, Clock clock) {
         this.clock = clock;
-        this.refresher = book == null ? null : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        this.refresher = book == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread th = new Thread(r, "payout-job-refresh");
             th.setDaemon(true);
             return th;
@@ -77,17 +86,17 @@ final class PoolPayouts implements AutoCloseable {
      * and the window has been read since, so that jobs carry the current split on a quiet chain.
      * Calls never overlap (the engine takes templates from one thread at a time).
      */
-    java.util.function.Consumer<org.stratum4j.core.job.BlockTemplate> refreshing(
-            java.util.function.Consumer<org.stratum4j.core.job.BlockTemplate> announce) {
+    Consumer<BlockTemplate> refreshing(
+            Consumer<BlockTemplate> announce) {
         if (book == null) {
             return announce;
         }
         Object lock = new Object();
-        java.util.concurrent.atomic.AtomicReference<org.stratum4j.core.job.BlockTemplate> last =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<java.time.Instant> announcedAt =
-                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.MIN);
-        java.util.function.Consumer<org.stratum4j.core.job.BlockTemplate> once = t -> {
+        AtomicReference<BlockTemplate> last =
+                new AtomicReference<>();
+        AtomicReference<Instant> announcedAt =
+                new AtomicReference<>(Instant.MIN);
+        Consumer<BlockTemplate> once = t -> {
             synchronized (lock) {
                 last.set(t);
                 announcedAt.set(clock.instant());
@@ -95,16 +104,16 @@ final class PoolPayouts implements AutoCloseable {
             }
         };
         refresher.scheduleWithFixedDelay(() -> {
-            org.stratum4j.core.job.BlockTemplate t = last.get();
-            java.time.Instant at = announcedAt.get();
+            BlockTemplate t = last.get();
+            Instant at = announcedAt.get();
             if (t != null && !clock.instant().isBefore(at.plus(JOB_REFRESH)) && book.lastRefresh().isAfter(at)) {
                 try {
                     once.accept(t);
                 } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(PoolPayouts.class).error("jobs could not be refreshed with the new payouts", e);
+                    LOG.error("jobs could not be refreshed with the new payouts", e);
                 }
             }
-        }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }, 1, 1, TimeUnit.SECONDS);
         return once;
     }
 

@@ -56,3 +56,10 @@ $$;
 
 CREATE TRIGGER blocks_void_orphaned_payouts BEFORE UPDATE OF status ON blocks
     FOR EACH ROW EXECUTE FUNCTION stratum4j_void_orphaned_payouts();
+
+-- Each address's earnings block by block, for pages and APIs: what the block credited, earned and
+-- paid it, and where the block stands ('void' once its payouts are).
+CREATE VIEW address_earnings AS
+    SELECT p.address, b.hash AS block_hash, b.height, b.created_at, p.credit, p.earned, p.carried_in, p.paid, p.carried_out,
+           CASE WHEN b.payouts_void THEN 'void' ELSE b.status END AS status, b.confirmations
+    FROM block_payouts p JOIN blocks b ON b.hash = p.block_hash;

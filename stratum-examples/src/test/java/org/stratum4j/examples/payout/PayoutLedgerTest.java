@@ -164,9 +164,15 @@ class PayoutLedgerTest {
             assertThat(PayoutLedger.balances(c, Network.REGTEST)).containsOnly(Map.entry(B, bEarned));
             assertThat(query(c, "SELECT output FROM block_payouts WHERE address = '" + C.text() + "'")).isEqualTo(1);
 
+            List<PayoutLedger.Earning> earnings = PayoutLedger.earnings(c, C, 10);
+            assertThat(earnings).singleElement().satisfies(e -> {
+                assertThat(e.paid()).isEqualTo(400_000 + e.earned());
+                assertThat(e.status()).isEqualTo("submitted");
+            });
             try (Statement s = c.createStatement()) {
                 s.execute("UPDATE blocks SET status = 'orphaned' WHERE hash = '" + "aa".repeat(32) + "'");
             }
+            assertThat(PayoutLedger.earnings(c, C, 10)).extracting(PayoutLedger.Earning::status).containsExactly("void");
             assertThat(query(c, "SELECT count(*) FROM blocks WHERE payouts_void")).isEqualTo(1);
             assertThat(PayoutLedger.balances(c, Network.REGTEST)).containsOnly(Map.entry(C, 400_000L));
             try (Statement s = c.createStatement()) {

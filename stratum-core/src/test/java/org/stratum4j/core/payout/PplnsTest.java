@@ -59,6 +59,21 @@ class PplnsTest {
     }
 
     @Test
+    void theReadmesWorkedExample() {
+        Address alice = P2WPKH;
+        Address bob = P2TR;
+        Address carol = P2SH;
+        Address dave = P2PKH;
+        PayoutPlan p = Pplns.builder(P2WSH).feePercent(BigDecimal.ONE).minPayout(10_000).build().plan(312_812_345L,
+                credits(alice, "600", bob, "399.98", carol, "0.015", dave, "0.005"), Map.of(carol, 7_000L));
+        assertThat(p.fee()).isEqualTo(3_128_123);
+        assertThat(p.outputs()).containsExactly(CoinbaseOutput.to(alice, 185_810_533), CoinbaseOutput.to(bob, 123_867_495),
+                CoinbaseOutput.to(carol, 11_645), CoinbaseOutput.to(P2WSH, 3_122_672));
+        assertThat(p.payees()).last().isEqualTo(new PayoutPlan.Payee(dave, new BigDecimal("0.005"), 1_549, 0, 0, 1_549));
+        assertBalanced(p);
+    }
+
+    @Test
     void theFeeIsRoundedDownAndGoesToThePoolWithNothingElse() {
         PayoutPlan p = Pplns.builder(POOL).feePercent(new BigDecimal("1.5")).build()
                 .plan(REWARD + 7, credits(P2PKH, "0.25", P2WSH, "0.75"), Map.of());

@@ -143,6 +143,30 @@ class PplnsTest {
         assertBalanced(tight);
     }
 
+    @Test
+    void whateverTheOutputCapTheCoinbaseAMinerBuildsStaysUnderFourKibibytes() {
+        Map<Address, BigDecimal> thousand = new HashMap<>();
+        SplittableRandom r = new SplittableRandom(4096);
+        for (int i = 0; i < 1000; i++) {
+            byte[] key = new byte[32];
+            r.nextBytes(key);
+            thousand.put(taproot(key), BigDecimal.ONE);
+        }
+        PayoutPlan plan = Pplns.builder(P2WSH).minPayout(0).maxOutputs(1000).feePercent(BigDecimal.ONE).build()
+                .plan(REWARD, thousand, Map.of());
+        org.stratum4j.core.job.BlockTemplate template = org.stratum4j.core.job.BlockTemplate.builder()
+                .previousBlockHash(org.stratum4j.core.bitcoin.Sha256Hash.ZERO).bits(org.stratum4j.core.bitcoin.CompactBits.of(0x1703a30c))
+                .height(900_000).curTime(1_750_000_000L).coinbaseValue(REWARD)
+                .witnessCommitment(org.stratum4j.core.bitcoin.WitnessCommitment.fromWtxids(List.of())).build();
+        // The largest extranonces a pool may choose, a pool tag, and the witness commitment.
+        org.stratum4j.core.job.Coinbase coinbase = org.stratum4j.core.job.CoinbaseBuilder.defaults().withPoolTag("/stratum4j/")
+                .withExtranonceSizes(16, 16).build(template, plan.outputs());
+        assertThat(plan.outputs()).hasSize(69 + 1); // 69 × 43 bytes within the 3,000-byte budget, and the pool's output
+        // Segwit marker and flag, one witness item of 32 bytes with its count and length.
+        assertThat(coinbase.size() + 2 + 1 + 1 + 32).as("with the witness").isLessThan(4096);
+        assertThat(coinbase.outputValue()).isEqualTo(REWARD);
+    }
+
     /** A taproot address (witness version 1) for a 32-byte key. */
     static Address taproot(byte[] key) {
         byte[] five = org.stratum4j.core.bitcoin.Bech32.convertBits(key, 0, 32, 8, 5, true);

@@ -105,7 +105,22 @@ class CoinbasePayoutsTest {
             bobMining.join();
             alice.drain();
             bob.drain();
-            TimeUnit.SECONDS.sleep(1); // the last verdicts and records
+            // The last block is replaced on the chain: once the store sees it orphaned, its payouts are void.
+            var demo = pool.demoChain().orElseThrow();
+            String tip = demo.tip().toDisplayHex();
+            long recordDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (number(db, "SELECT count(*) FROM blocks WHERE hash = '" + tip + "' AND coinbase_value IS NOT NULL") == 0
+                    && System.nanoTime() < recordDeadline) {
+                Thread.sleep(50);
+            }
+            demo.orphanTip();
+            long orphanDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (number(db, "SELECT count(*) FROM blocks WHERE hash = '" + tip + "' AND status = 'orphaned'") == 0
+                    && System.nanoTime() < orphanDeadline) {
+                Thread.sleep(50);
+            }
+            assertThat(rows(db, "SELECT status, payouts_void FROM blocks WHERE hash = '" + tip + "'"))
+                    .containsExactly(List.of("orphaned", true));
         }
         List<List<Object>> blocks = rows(db, "SELECT hash, coinbase_value, fee, pool_output, status, payouts_void FROM blocks"
                 + " WHERE coinbase_value IS NOT NULL ORDER BY created_at");

@@ -86,8 +86,12 @@ final class PoolPayouts implements AutoCloseable {
      * and the window has been read since, so that jobs carry the current split on a quiet chain.
      * Calls never overlap (the engine takes templates from one thread at a time).
      */
-    Consumer<BlockTemplate> refreshing(
-            Consumer<BlockTemplate> announce) {
+    Consumer<BlockTemplate> refreshing(Consumer<BlockTemplate> announce) {
+        return refreshing(announce, JOB_REFRESH);
+    }
+
+    /** As {@link #refreshing(Consumer)}, remaking jobs every {@code every} (tests use less than 30 s). */
+    Consumer<BlockTemplate> refreshing(Consumer<BlockTemplate> announce, Duration every) {
         if (book == null) {
             return announce;
         }
@@ -106,14 +110,14 @@ final class PoolPayouts implements AutoCloseable {
         refresher.scheduleWithFixedDelay(() -> {
             BlockTemplate t = last.get();
             Instant at = announcedAt.get();
-            if (t != null && !clock.instant().isBefore(at.plus(JOB_REFRESH)) && book.lastRefresh().isAfter(at)) {
+            if (t != null && !clock.instant().isBefore(at.plus(every)) && book.lastRefresh().isAfter(at)) {
                 try {
                     once.accept(t);
                 } catch (RuntimeException e) {
                     LOG.error("jobs could not be refreshed with the new payouts", e);
                 }
             }
-        }, 1, 1, TimeUnit.SECONDS);
+        }, Math.min(1000, every.toMillis()), Math.min(1000, every.toMillis()), TimeUnit.MILLISECONDS);
         return once;
     }
 

@@ -71,6 +71,7 @@ public final class PayoutBook implements Payouts, AutoCloseable {
         }
     };
     private final ConcurrentLinkedQueue<Found> found = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong recorded = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
     private volatile Snapshot snapshot;
     private volatile BigDecimal wantedWindow;
@@ -172,6 +173,25 @@ public final class PayoutBook implements Payouts, AutoCloseable {
         return outputs;
     }
 
+    /**
+     * What the book knows.
+     *
+     * @param windowDifficulty the window's size in share difficulty (factor × network difficulty)
+     * @param windowReadAt     when the window was last read (the epoch before the first read)
+     * @param payees           addresses with a credit in it
+     * @param carried          satoshis carried for payees (held at the pool's address) as last read
+     * @param blocksRecorded   found blocks whose payouts this process recorded since it started
+     */
+    public record Status(BigDecimal windowDifficulty, Instant windowReadAt, int payees, long carried, long blocksRecorded) {
+    }
+
+    /** The book's state, for {@code /stats}. */
+    public Status status() {
+        Snapshot s = snapshot;
+        return new Status(s.windowSize(), s.at().equals(Instant.MIN) ? Instant.EPOCH : s.at(), s.credits().size(),
+                s.balances().values().stream().mapToLong(Long::longValue).sum(), recorded.get());
+    }
+
     /** The window and balances the next jobs are made from, and when they were read. */
     public Instant lastRefresh() {
         return snapshot.at();
@@ -188,6 +208,7 @@ public final class PayoutBook implements Payouts, AutoCloseable {
                 Found f;
                 while ((f = found.peek()) != null) {
                     if (PayoutLedger.recordBlock(connection, f.hash(), f.worker(), instanceId, f.at(), f.plan())) {
+                        recorded.incrementAndGet();
                         LOG.info("block {}: payouts recorded: {} outputs, fee {} sat, {} sat carried, pool output {} sat", f.hash(),
                                 f.plan().outputs().size(), f.plan().fee(), f.plan().earningsCarried(), f.plan().poolOutput());
                     }

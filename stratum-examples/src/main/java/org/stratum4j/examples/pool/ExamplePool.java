@@ -186,7 +186,8 @@ public final class ExamplePool implements AutoCloseable {
             InetSocketAddress at = new InetSocketAddress(c.statsBind, c.statsPort);
             try {
                 statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT),
-                        storage.store().<java.util.function.Supplier<ShareStore.Status>>map(s -> s::status).orElse(null));
+                        storage.store().<java.util.function.Supplier<ShareStore.Status>>map(s -> s::status).orElse(null),
+                        List.of(payouts.statsSection()));
             } catch (IOException e) {
                 server.close();
                 throw new ConfigException(e.getMessage());

@@ -21,6 +21,7 @@ import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.core.payout.Pplns;
 import org.stratum4j.examples.payout.PayoutBook;
+import org.stratum4j.examples.stats.StatsServer;
 
 /**
  * How the pool pays a block, by mode and scheme: the engine's {@link Payouts}, who may mine (the
@@ -124,6 +125,29 @@ final class PoolPayouts implements AutoCloseable {
     /** {@code submitter}, with found blocks' payouts recorded when the scheme keeps a ledger. */
     BlockSubmitter recording(BlockSubmitter submitter) {
         return book == null ? submitter : book.recording(submitter);
+    }
+
+    /** The payouts' part of {@code /stats}: the scheme, and the window and balances when the book keeps them. */
+    StatsServer.Section statsSection() {
+        return new StatsServer.Section() {
+            @Override
+            public String name() {
+                return "payouts";
+            }
+
+            @Override
+            public void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+                g.writeStringField("scheme", book == null ? (perWorker ? "solo" : "pool-address") : "pplns-coinbase");
+                if (book != null) {
+                    PayoutBook.Status st = book.status();
+                    g.writeNumberField("window_difficulty", st.windowDifficulty());
+                    g.writeStringField("window_read_at", st.windowReadAt().toString());
+                    g.writeNumberField("payees_in_window", st.payees());
+                    g.writeNumberField("carried_sats", st.carried());
+                    g.writeNumberField("blocks_recorded", st.blocksRecorded());
+                }
+            }
+        };
     }
 
     Optional<PayoutBook> book() {

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,10 +40,21 @@ public final class StatsServer implements AutoCloseable {
     private final TransportMetrics transport;
     private final String mode;
     private final Supplier<ShareStore.Status> store;
+    private final List<Section> sections;
+
+    /** More of {@code /stats}: an object named {@link #name()}, whose fields {@link #write} writes. */
+    public interface Section {
+        /** The field name in {@code /stats}. */
+        String name();
+
+        /** Writes the object's fields (the object itself is opened and closed around this). */
+        void write(com.fasterxml.jackson.core.JsonGenerator g) throws IOException;
+    }
 
     private StatsServer(HttpServer http, ExecutorService thread, PoolStats stats, PoolEngine engine, TransportMetrics transport,
-                        String mode, Supplier<ShareStore.Status> store) {
+                        String mode, Supplier<ShareStore.Status> store, List<Section> sections) {
         this.store = store;
+        this.sections = List.copyOf(sections);
         this.http = http;
         this.thread = thread;
         this.stats = stats;
@@ -64,6 +76,12 @@ public final class StatsServer implements AutoCloseable {
     /** As above, also showing the share store's state ({@code store} may be null: no store). */
     public static StatsServer start(InetSocketAddress at, PoolStats stats, PoolEngine engine, TransportMetrics transport,
                                     String mode, Supplier<ShareStore.Status> store) throws IOException {
+        return start(at, stats, engine, transport, mode, store, List.of());
+    }
+
+    /** As above, with more sections in {@code /stats} (the payouts', say). */
+    public static StatsServer start(InetSocketAddress at, PoolStats stats, PoolEngine engine, TransportMetrics transport,
+                                    String mode, Supplier<ShareStore.Status> store, List<Section> sections) throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(at, 64);
@@ -77,7 +95,7 @@ public final class StatsServer implements AutoCloseable {
         });
         http.setExecutor(thread);
         StatsServer s = new StatsServer(http, thread, Objects.requireNonNull(stats), Objects.requireNonNull(engine),
-                Objects.requireNonNull(transport), mode, store);
+                Objects.requireNonNull(transport), mode, store, sections);
         http.createContext("/stats", ex -> s.answer(ex, "application/json", s.statsJson()));
         http.createContext("/metrics", ex -> s.answer(ex, "text/plain; version=0.0.4", s.prometheus()));
         http.createContext("/health", ex -> {
@@ -170,6 +188,11 @@ public final class StatsServer implements AutoCloseable {
                 g.writeNumberField("shipped", st.shipped());
                 g.writeNumberField("outages", st.outages());
                 g.writeNumberField("rejected_not_journaled", st.rejectedNotJournaled());
+                g.writeEndObject();
+            }
+            for (Section section : sections) {
+                g.writeObjectFieldStart(section.name());
+                section.write(g);
                 g.writeEndObject();
             }
             ProcessFigures pf = ProcessFigures.now();

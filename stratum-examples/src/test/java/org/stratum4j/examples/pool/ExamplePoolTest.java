@@ -103,7 +103,7 @@ class ExamplePoolTest {
             assertThat(json).contains("\"mode\" : \"pool\"").contains("\"name\" : \"alice.rig7\"")
                     .contains("\"next_block_split\" : {\n      \"alice.rig7\" : 1.0")
                     .contains("\"pid\" : " + ProcessHandle.current().pid()).containsPattern("\"heap_used_bytes\" : [1-9]")
-                    .containsPattern("\"rss_bytes\" : [1-9]");
+                    .containsPattern("\"rss_bytes\" : [1-9]").contains("\"payouts\" : {\n    \"scheme\" : \"pool-address\"");
             String metrics = get(java.net.URI.create(base + "/metrics"), status);
             assertThat(metrics).contains("# TYPE stratum_shares_accepted_total counter")
                     .containsPattern("stratum_shares_accepted_total [1-9]").containsPattern("\njvm_heap_used_bytes [1-9]")

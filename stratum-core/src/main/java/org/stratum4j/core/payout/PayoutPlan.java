@@ -11,11 +11,11 @@ import org.stratum4j.core.job.CoinbaseOutput;
  * How one coinbase pays: each payee's movements and the outputs that carry them. Immutable.
  *
  * <p>The accounts balance to the satoshi: the payees' {@link Payee#earned() earnings} and the
- * {@link #fee() fee} add up to the {@link #coinbaseValue() coinbase value}; each payee is either
- * {@linkplain Payee#paid() paid} everything due (its earnings plus what was carried for it) or
- * carries it all forward; and the {@linkplain #poolOutput() pool's output} is what is left, which
- * is the fee plus what the payees carry forward minus what they had carried and are paid now. So
- * the pool's address holds, on chain, exactly the balances it carries.
+ * {@link #fee() fee} add up to the {@link #coinbaseValue() coinbase value}; for each payee, what it
+ * earned plus what was carried for it equals what it is {@linkplain Payee#paid() paid} plus what
+ * is carried for it after; and the {@linkplain #poolOutput() pool's output} is the fee plus the
+ * change in carried balances ({@link #balancesAfter()} − {@link #balancesBefore()}). So the pool's
+ * address holds, on chain, exactly the balances carried for the payees.
  */
 public final class PayoutPlan {
 
@@ -26,18 +26,18 @@ public final class PayoutPlan {
      * @param credit     its share difficulty in the window (the weight of its earnings)
      * @param earned     its part of this block's reward after the fee, in satoshis
      * @param carriedIn  what was carried for it before this block
-     * @param paid       its output in this coinbase: {@code earned + carriedIn}, or 0 when carried on
-     * @param carriedOut what is carried for it after this block: 0 when paid, else {@code earned + carriedIn}
+     * @param paid       its output in this coinbase, or 0 when everything is carried on
+     * @param carriedOut what is carried for it after this block: everything when it is not paid;
+     *                   when it is paid, the part of its earnings lent to pay other payees' balances
      */
     public record Payee(Address address, java.math.BigDecimal credit, long earned, long carriedIn, long paid, long carriedOut) {
         /** Checks that the payee's own account balances. */
         public Payee {
             Objects.requireNonNull(address, "address");
             Objects.requireNonNull(credit, "credit");
-            if (earned < 0 || carriedIn < 0 || paid < 0 || carriedOut < 0 || paid + carriedOut != earned + carriedIn
-                    || paid != 0 && carriedOut != 0) {
+            if (earned < 0 || carriedIn < 0 || paid < 0 || carriedOut < 0 || paid + carriedOut != earned + carriedIn) {
                 throw new IllegalArgumentException("payee " + address + ": earned " + earned + " + carried in " + carriedIn
-                        + " must equal paid " + paid + " + carried out " + carriedOut + ", one of them zero");
+                        + " must equal paid " + paid + " + carried out " + carriedOut + ", none negative");
             }
         }
     }
@@ -64,7 +64,11 @@ public final class PayoutPlan {
                 out.add(CoinbaseOutput.to(p.address(), p.paid()));
             }
         }
-        if (earned + fee != coinbaseValue || paid > coinbaseValue) {
+        long change = 0;
+        for (Payee p : payees) {
+            change += p.carriedOut() - p.carriedIn();
+        }
+        if (earned + fee != coinbaseValue || paid > coinbaseValue || coinbaseValue - paid != fee + change) {
             throw new IllegalStateException("payout plan does not balance: earned " + earned + " + fee " + fee + " vs coinbase "
                     + coinbaseValue + ", paid " + paid);
         }
@@ -95,7 +99,7 @@ public final class PayoutPlan {
         return fee;
     }
 
-    /** The pool's output: fee + carried out − carried in (what the pool's address holds for the payees changes by the difference). */
+    /** The pool's output: the fee plus the change in carried balances (what the pool's address holds for the payees). */
     public long poolOutput() {
         return poolOutput;
     }
@@ -105,19 +109,14 @@ public final class PayoutPlan {
         return poolAddress;
     }
 
-    /** This block's earnings paid in it. With {@link #fee()} and {@link #earningsCarried()}: the coinbase value. */
-    public long earningsPaid() {
-        return payees.stream().filter(p -> p.paid() > 0).mapToLong(Payee::earned).sum();
+    /** The balances carried for the payees before this block. */
+    public long balancesBefore() {
+        return payees.stream().mapToLong(Payee::carriedIn).sum();
     }
 
-    /** This block's earnings carried to a later block (below the minimum, or past the output cap). */
-    public long earningsCarried() {
-        return payees.stream().filter(p -> p.paid() == 0).mapToLong(Payee::earned).sum();
-    }
-
-    /** Balances carried from earlier blocks and paid in this one (out of the pool's part, which holds them). */
-    public long balancesPaid() {
-        return payees.stream().filter(p -> p.paid() > 0).mapToLong(Payee::carriedIn).sum();
+    /** The balances carried for the payees after this block. */
+    public long balancesAfter() {
+        return payees.stream().mapToLong(Payee::carriedOut).sum();
     }
 
     @Override

@@ -27,12 +27,14 @@ import org.stratum4j.core.job.BlockTemplate;
  * shared as {@code floor(rest × credit / total)}, and the satoshis that rounding leaves go one each
  * to the largest remainders (ties by output script), so the earnings add up to the rest exactly.
  * Each payee is due its earnings plus its carried balance. In order of the amount due (largest
- * first; ties by output script) a payee is paid in full when the amount reaches the minimum payout,
- * the output cap and the byte budget leave room, and the coinbase can fund it; otherwise the whole
- * amount is carried to a later block. Whatever the coinbase does not pay to payees goes to the
- * pool's address: the fee, plus the earnings carried, minus the balances paid now. So carried
- * amounts are held at the pool's address on chain, never forfeited, and {@link PayoutPlan} proves
- * the balance to the satoshi.
+ * first; ties by output script) a payee is paid when the amount reaches the minimum payout and
+ * the output cap and the byte budget leave room; otherwise the whole amount is carried to a later
+ * block. Whatever the coinbase does not pay to payees goes to the pool's address: the fee, plus
+ * the earnings carried, minus the balances paid now; so carried amounts are held at the pool's
+ * address on chain, never forfeited. When that is not enough to pay the old balances due (a small
+ * or no fee), the paid payees lend the shortfall from this block's earnings, in proportion to
+ * them, and it is carried for them instead: balances are paid as soon as they are due whatever
+ * the fee, and {@link PayoutPlan} still balances to the satoshi.
  */
 public final class Pplns {
 
@@ -224,21 +226,68 @@ public final class Pplns {
             int c = Long.compare(due[b], due[a]);
             return c != 0 ? c : Integer.compare(a, b);
         });
-        List<PayoutPlan.Payee> paid = new ArrayList<>();
-        List<PayoutPlan.Payee> carriedOn = new ArrayList<>();
+        boolean[] pays = new boolean[n];
+        long balancesPaid = 0;
         long paidTotal = 0;
+        long earnedPaid = 0;
+        int outputs = 0;
         int bytes = 0;
         for (int i : byDue) {
             Address a = addresses.get(i);
             long in = carried.getOrDefault(a, 0L);
-            BigDecimal credit = credits.getOrDefault(a, BigDecimal.ZERO);
             int size = OUTPUT_OVERHEAD + a.scriptPubKey().length;
-            boolean pay = due[i] > 0 && due[i] >= minPayout && paid.size() < maxOutputs && bytes + size <= maxOutputBytes
-                    && paidTotal + due[i] <= coinbaseValue;
-            if (pay) {
-                paid.add(new PayoutPlan.Payee(a, credit, earned[i], in, due[i], 0));
-                paidTotal += due[i];
+            // Balances paid now come out of this coinbase: they can never add up to more than it.
+            pays[i] = due[i] > 0 && due[i] >= minPayout && outputs < maxOutputs && bytes + size <= maxOutputBytes
+                    && balancesPaid + in <= coinbaseValue;
+            if (pays[i]) {
+                outputs++;
                 bytes += size;
+                balancesPaid += in;
+                paidTotal += due[i];
+                earnedPaid += earned[i];
+            }
+        }
+        // More due than the coinbase holds: the paid payees lend the shortfall from their earnings, pro rata.
+        long shortfall = Math.max(0, paidTotal - coinbaseValue);
+        long[] lent = new long[n];
+        if (shortfall > 0) {
+            BigDecimal[] remainders = new BigDecimal[n];
+            long spread = 0;
+            for (int i = 0; i < n; i++) {
+                if (pays[i] && earned[i] > 0) {
+                    BigDecimal exact = BigDecimal.valueOf(shortfall).multiply(BigDecimal.valueOf(earned[i]))
+                            .divide(BigDecimal.valueOf(earnedPaid), 30, RoundingMode.FLOOR);
+                    lent[i] = exact.setScale(0, RoundingMode.FLOOR).longValueExact();
+                    remainders[i] = exact.subtract(BigDecimal.valueOf(lent[i]));
+                    spread += lent[i];
+                } else {
+                    remainders[i] = BigDecimal.valueOf(-1);
+                }
+            }
+            Integer[] byRemainder = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                byRemainder[i] = i;
+            }
+            Arrays.sort(byRemainder, (x, y) -> {
+                int c = remainders[y].compareTo(remainders[x]);
+                return c != 0 ? c : Integer.compare(x, y);
+            });
+            for (int k = 0; spread < shortfall; k++) {
+                int i = byRemainder[k % n];
+                if (pays[i] && lent[i] < earned[i]) {
+                    lent[i]++;
+                    spread++;
+                }
+            }
+        }
+        List<PayoutPlan.Payee> paid = new ArrayList<>();
+        List<PayoutPlan.Payee> carriedOn = new ArrayList<>();
+        for (int i : byDue) {
+            Address a = addresses.get(i);
+            long in = carried.getOrDefault(a, 0L);
+            BigDecimal credit = credits.getOrDefault(a, BigDecimal.ZERO);
+            if (pays[i] && due[i] - lent[i] > 0) {
+                paid.add(new PayoutPlan.Payee(a, credit, earned[i], in, due[i] - lent[i], lent[i]));
             } else {
                 carriedOn.add(new PayoutPlan.Payee(a, credit, earned[i], in, 0, due[i]));
             }

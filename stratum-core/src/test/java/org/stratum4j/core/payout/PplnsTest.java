@@ -42,8 +42,11 @@ class PplnsTest {
     /** Every account of a plan balances, to the satoshi. */
     static void assertBalanced(PayoutPlan p) {
         assertThat(total(p.outputs())).isEqualTo(p.coinbaseValue());
-        assertThat(p.earningsPaid() + p.fee() + p.earningsCarried()).isEqualTo(p.coinbaseValue());
-        assertThat(p.poolOutput()).isEqualTo(p.fee() + p.earningsCarried() - p.balancesPaid()).isNotNegative();
+        assertThat(p.payees().stream().mapToLong(PayoutPlan.Payee::earned).sum() + p.fee()).isEqualTo(p.coinbaseValue());
+        assertThat(p.poolOutput()).isEqualTo(p.fee() + p.balancesAfter() - p.balancesBefore()).isNotNegative();
+        for (PayoutPlan.Payee x : p.payees()) {
+            assertThat(x.paid() + x.carriedOut()).isEqualTo(x.earned() + x.carriedIn());
+        }
     }
 
     @Test
@@ -107,11 +110,15 @@ class PplnsTest {
         long small3 = (REWARD - fee) / 100_000 + 1; // 3,093.75: its remainder is the larger, so it gets the satoshi left
         assertThat(later.outputs()).containsExactly(CoinbaseOutput.to(P2TR, REWARD - fee - small3),
                 CoinbaseOutput.to(P2PKH, small3 + 9_375), CoinbaseOutput.to(POOL, fee - 9_375));
-        assertThat(later.balancesPaid()).isEqualTo(9_375);
+        assertThat(later.balancesBefore() - later.balancesAfter()).isEqualTo(9_375);
         assertBalanced(later);
-        // Without a fee the pool's part is only the dust carried in the same block: a balance waits until that covers it.
-        PayoutPlan noFee = pplns.plan(REWARD, credits(P2TR, "99999", P2PKH, "1", P2SH, "3"), Map.of(P2PKH, 3 * 3_125L));
-        assertThat(noFee.payees()).filteredOn(x -> x.address().equals(P2PKH)).extracting(PayoutPlan.Payee::paid).containsExactly(12_500L);
+        // Without a fee the pool's part cannot pay the old balance: the other paid payee lends it from its earnings, and it
+        // is carried for him instead. Paid at once all the same.
+        PayoutPlan noFee = pplns.plan(REWARD, credits(P2TR, "99999", P2PKH, "1"), Map.of(P2PKH, 3 * 3_125L));
+        assertThat(noFee.outputs()).containsExactly(CoinbaseOutput.to(P2TR, REWARD - 3_125 - 9_375), CoinbaseOutput.to(P2PKH, 12_500));
+        assertThat(noFee.payees().get(0)).isEqualTo(new PayoutPlan.Payee(P2TR, new BigDecimal("99999"), REWARD - 3_125, 0,
+                REWARD - 3_125 - 9_375, 9_375));
+        assertThat(noFee.poolOutput()).isZero();
         assertBalanced(noFee);
     }
 
@@ -121,7 +128,7 @@ class PplnsTest {
         PayoutPlan capped = Pplns.builder(POOL).maxOutputs(2).build().plan(REWARD, many, Map.of());
         assertThat(capped.outputs()).extracting(o -> o.scriptPubKey().length).hasSize(3);
         assertThat(capped.payees()).extracting(PayoutPlan.Payee::address).startsWith(P2PKH, P2SH);
-        assertThat(capped.earningsCarried()).isEqualTo(REWARD * 6 / 15);
+        assertThat(capped.balancesAfter()).isEqualTo(REWARD * 6 / 15);
         assertBalanced(capped);
 
         // A thousand taproot miners, defaults: the payee outputs fit the 3,000-byte budget, 50 at most.
@@ -196,11 +203,11 @@ class PplnsTest {
     }
 
     @Test
-    void balancesThePoolsPartCannotFundWaitForALaterBlock() {
-        // The coinbase is small (fees only, late in the subsidy's life): old balances larger than it are carried on.
+    void balancesBeyondWhatTheCoinbaseHoldsWaitAndTheRestIsLentByThePaidPayees() {
+        // A small coinbase (fees only, late in the subsidy's life): 80,000 of old balances fit in it, 140,000 do not.
         PayoutPlan p = Pplns.builder(POOL).build().plan(100_000, credits(P2TR, "1"), Map.of(P2PKH, 80_000L, P2SH, 60_000L));
-        assertThat(p.outputs()).containsExactly(CoinbaseOutput.to(P2TR, 100_000));
-        assertThat(p.payees()).filteredOn(x -> x.paid() == 0).extracting(PayoutPlan.Payee::carriedOut).containsExactly(80_000L, 60_000L);
+        assertThat(p.outputs()).containsExactly(CoinbaseOutput.to(P2TR, 20_000), CoinbaseOutput.to(P2PKH, 80_000));
+        assertThat(p.payees()).extracting(PayoutPlan.Payee::carriedOut).containsExactly(80_000L, 0L, 60_000L);
         assertBalanced(p);
     }
 

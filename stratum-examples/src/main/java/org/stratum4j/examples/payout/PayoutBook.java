@@ -209,8 +209,9 @@ public final class PayoutBook implements Payouts, AutoCloseable {
                 while ((f = found.peek()) != null) {
                     if (PayoutLedger.recordBlock(connection, f.hash(), f.worker(), instanceId, f.at(), f.plan())) {
                         recorded.incrementAndGet();
-                        LOG.info("block {}: payouts recorded: {} outputs, fee {} sat, {} sat carried, pool output {} sat", f.hash(),
-                                f.plan().outputs().size(), f.plan().fee(), f.plan().earningsCarried(), f.plan().poolOutput());
+                        LOG.info("block {}: payouts recorded: {} outputs, fee {} sat, balances carried {} sat (were {}), pool output {} sat",
+                                f.hash(), f.plan().outputs().size(), f.plan().fee(), f.plan().balancesAfter(), f.plan().balancesBefore(),
+                                f.plan().poolOutput());
                     }
                     found.poll();
                     next = Instant.MIN; // balances moved

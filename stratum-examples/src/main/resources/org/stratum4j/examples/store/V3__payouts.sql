@@ -11,7 +11,8 @@ ALTER TABLE blocks
     ADD COLUMN payouts_void   boolean NOT NULL DEFAULT false;
 
 -- Each payee's movements in a block: its credit in the window, what it earned, the balance it
--- had, what the coinbase paid it and the balance it kept. The row balances on its own.
+-- had, what the coinbase paid it and the balance it kept (all of it when not paid; when paid, what
+-- it lent from its earnings to pay others' balances). The row balances on its own.
 CREATE TABLE block_payouts (
     block_hash  text    NOT NULL REFERENCES blocks (hash),
     address     text    NOT NULL,
@@ -22,8 +23,7 @@ CREATE TABLE block_payouts (
     carried_out bigint  NOT NULL CHECK (carried_out >= 0),
     output      integer,
     PRIMARY KEY (block_hash, address),
-    CHECK (paid + carried_out = earned + carried_in),
-    CHECK (paid = 0 OR carried_out = 0)
+    CHECK (paid + carried_out = earned + carried_in)
 );
 
 CREATE INDEX block_payouts_address ON block_payouts (address);

@@ -1,5 +1,5 @@
 /**
- * Payouts in the coinbase for the example pool (issue #16, being built): the PPLNS window and the
+ * Payouts in the coinbase for the example pool: the PPLNS window and the
  * carried balances read from the share store's database, and each found block's payouts recorded
  * there exactly as its coinbase pays them. The split itself is {@link org.stratum4j.core.payout.Pplns}.
  */

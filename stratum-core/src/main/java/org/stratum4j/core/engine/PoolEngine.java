@@ -130,7 +130,7 @@ public final class PoolEngine {
         this.payoutPerWorker = b.payoutPerWorker;
         this.poolVersionMask = b.versionMask;
         this.extranonce2Size = b.coinbaseBuilder.extranonce2Size();
-        this.jobFactory = new JobFactory(clock, b.coinbaseBuilder);
+        this.jobFactory = new JobFactory(clock, b.coinbaseBuilder, b.instanceId);
         this.jobBook = JobBook.builder().clock(clock).maxJobs(b.maxJobs).maxAge(b.maxJobAge)
                 .onEvicted(job -> {
                     duplicateFilters.remove(job.id());
@@ -786,6 +786,7 @@ public final class PoolEngine {
         private PowFunction pow = PowFunction.sha256d();
         private int versionMask = 0x1fffe000;
         private CoinbaseBuilder coinbaseBuilder = CoinbaseBuilder.defaults().withPoolTag("/stratum4j/");
+        private int instanceId;
         private int maxJobs = JobBook.DEFAULT_MAX_JOBS;
         private Duration maxJobAge = JobBook.DEFAULT_MAX_AGE;
 
@@ -877,6 +878,21 @@ public final class PoolEngine {
             return this;
         }
 
+        /**
+         * This process's number among the pool processes that serve the same miners, for example
+         * behind one load balancer (0..255, default 0): job ids end with it, and the default
+         * extranonce allocator puts it in the first byte of every extranonce1, so neither collides
+         * across processes (a miner that moves to another process can never have its old work
+         * taken for new).
+         */
+        public Builder instanceId(int id) {
+            if (id < 0 || id > 255) {
+                throw new IllegalArgumentException("instance id " + id + " is outside 0..255");
+            }
+            this.instanceId = id;
+            return this;
+        }
+
         /** Job book bounds (defaults 4096 jobs, 5 minutes). */
         public Builder jobRetention(int maxJobs, Duration maxAge) {
             JobBook.builder().maxJobs(maxJobs).maxAge(maxAge);
@@ -897,7 +913,7 @@ public final class PoolEngine {
                 throw new IllegalArgumentException("the engine needs a block submitter: a found block must go somewhere");
             }
             if (extranonces == null) {
-                extranonces = ExtranonceAllocator.sequential(coinbaseBuilder.extranonce1Size(), 0);
+                extranonces = ExtranonceAllocator.sequential(coinbaseBuilder.extranonce1Size(), instanceId);
             }
             if (extranonces.size() != coinbaseBuilder.extranonce1Size()) {
                 throw new IllegalArgumentException("extranonce1 is " + extranonces.size() + " bytes but the coinbase has room for "

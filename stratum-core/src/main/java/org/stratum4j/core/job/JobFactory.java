@@ -26,6 +26,7 @@ public final class JobFactory {
 
     private final Clock clock;
     private final CoinbaseBuilder coinbaseBuilder;
+    private final String idSuffix;
     private long lastId;
     private BlockTemplate currentTemplate;
     private boolean currentClean;
@@ -33,8 +34,21 @@ public final class JobFactory {
 
     /** A factory that reads time from {@code clock} and builds coinbases with {@code coinbaseBuilder}. */
     public JobFactory(Clock clock, CoinbaseBuilder coinbaseBuilder) {
+        this(clock, coinbaseBuilder, -1);
+    }
+
+    /**
+     * As above, for pool process {@code instanceId} (0..255) of several serving the same miners:
+     * its job ids end with the instance's two hex digits, so no two processes ever issue the same
+     * id. {@code -1}: ids without an instance.
+     */
+    public JobFactory(Clock clock, CoinbaseBuilder coinbaseBuilder, int instanceId) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.coinbaseBuilder = Objects.requireNonNull(coinbaseBuilder, "coinbaseBuilder");
+        if (instanceId < -1 || instanceId > 255) {
+            throw new IllegalArgumentException("instance id " + instanceId + " is outside 0..255 (or -1 for none)");
+        }
+        this.idSuffix = instanceId < 0 ? "" : String.format("%02x", instanceId);
     }
 
     /** The coinbase builder in use. */
@@ -117,6 +131,6 @@ public final class JobFactory {
     private synchronized String nextId(Instant now) {
         long micros = Math.max(0, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
         lastId = Math.max(lastId + 1, micros);
-        return Long.toHexString(lastId);
+        return Long.toHexString(lastId) + idSuffix;
     }
 }

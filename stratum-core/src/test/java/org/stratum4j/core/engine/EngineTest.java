@@ -110,6 +110,28 @@ class EngineTest {
     }
 
     @Test
+    void poolProcessesWithDistinctInstanceIdsNeverIssueTheSameJobIdOrExtranonce1() {
+        // Two processes behind one balancer, same clock, same template: their work must never be mistaken for each other's.
+        PoolEngine seven = builder().instanceId(7).build();
+        PoolEngine eight = builder().instanceId(8).build();
+        java.util.Set<String> jobIds = new java.util.HashSet<>();
+        java.util.Set<String> extranonces = new java.util.HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            for (PoolEngine e : List.of(seven, eight)) {
+                Announcement a = e.newTemplate(template(1 + i % 3, 0x207fffff));
+                assertThat(jobIds.add(a.job().id())).as("job id %s", a.job().id()).isTrue();
+                assertThat(a.job().id()).endsWith(e == seven ? "07" : "08");
+                Session s = e.open(new FakeConnection(i));
+                e.receive(s, new Subscribe(RequestId.of(1), "test", null));
+                assertThat(extranonces.add(s.extranonce1Hex())).isTrue();
+                assertThat(s.extranonce1Hex()).startsWith(e == seven ? "07" : "08");
+            }
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().instanceId(256))
+                .hasMessage("instance id 256 is outside 0..255");
+    }
+
+    @Test
     void subscribeAnswersThenSetDifficultyThenTheCurrentJob() {
         Announcement a = engine.newTemplate(template(1, 0x207fffff));
         Miner m = connect(1);

@@ -49,6 +49,8 @@ public final class ExamplePool implements AutoCloseable {
     private final DemoChain demo;
     private final PoolStats stats;
     private final PoolStorage storage;
+    private volatile boolean draining;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final PoolPayouts payouts;
     private final StatsServer statsServer;
 
@@ -149,6 +151,7 @@ public final class ExamplePool implements AutoCloseable {
                 .blockSubmitter(payouts.recording(storage.recording(submitter)))
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
+                .instanceId(c.instanceId)
                 .extranonces(ExtranonceAllocator.sequential(4, c.instanceId))
                 .shareSink(stats)
                 .banPolicy(c.banThreshold == 0 ? BanPolicy.never()
@@ -181,13 +184,16 @@ public final class ExamplePool implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException(e.getMessage());
         }
+        // The pool says whether it is ready once it exists; until then only the engine's job counts.
+        java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<String>> unready =
+                new java.util.concurrent.atomic.AtomicReference<>(() -> null);
         StatsServer statsServer = null;
         if (c.statsPort != null) {
             InetSocketAddress at = new InetSocketAddress(c.statsBind, c.statsPort);
             try {
                 statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT),
                         storage.store().<java.util.function.Supplier<ShareStore.Status>>map(s -> s::status).orElse(null),
-                        List.of(payouts.statsSection()));
+                        List.of(payouts.statsSection()), () -> unready.get().get());
             } catch (IOException e) {
                 server.close();
                 throw new ConfigException(e.getMessage());
@@ -200,6 +206,7 @@ public final class ExamplePool implements AutoCloseable {
             server.announce(engine.newTemplate(t));
         }));
         ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, statsServer);
+        unready.set(pool::unready);
         pool.banner();
         return pool;
     }
@@ -278,8 +285,48 @@ public final class ExamplePool implements AutoCloseable {
      * Stops the chain, then the server (flushing what miners are owed), the stats endpoint, the
      * share log, and the share store (after copying what the log holds, for up to 10 s).
      */
+    /**
+     * Leaves gracefully, for a rolling restart behind a balancer: {@code /health} says 503 at
+     * once, the server stops accepting and tells its miners to reconnect, spread over
+     * {@code --drain-seconds}, then everything is closed as by {@link #close} (the share store
+     * copies the journal into the database first). Blocks until done.
+     */
+    public void drain() {
+        draining = true;
+        LOG.info("draining over {} s", config.drainSeconds);
+        server.drain(Duration.ofMillis(Math.round(config.drainSeconds * 1000)));
+        close();
+    }
+
+    /** Whether {@link #drain} has begun. */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
+     * Why this process should not get new miners now, or null when it should: draining, or its
+     * share store away for more than {@link #STORE_AWAY_LIMIT} with shares waiting (the journal
+     * keeps them, but a process that cannot reach the database should not take on more). The
+     * engine's "no job yet" is {@code /health}'s own check.
+     */
+    String unready() {
+        if (draining) {
+            return "draining";
+        }
+        return storage.store().map(ShareStore::status).filter(st -> !st.reachable() && st.oldestWaiting() != null
+                && st.oldestWaiting().isBefore(java.time.Instant.now().minus(STORE_AWAY_LIMIT)))
+                .map(st -> "share store unreachable; " + st.backlogEntries() + " shares waiting since " + st.oldestWaiting())
+                .orElse(null);
+    }
+
+    /** How long the database may be away, with shares waiting, before {@code /health} sends miners elsewhere. */
+    static final Duration STORE_AWAY_LIMIT = Duration.ofMinutes(10);
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         chain.stop();
         server.close();
         if (statsServer != null) {

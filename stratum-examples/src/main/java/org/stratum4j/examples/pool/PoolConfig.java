@@ -102,7 +102,10 @@ public final class PoolConfig {
             new Option("ban-threshold", "N", "100", "refuse an address for 10 minutes once a connection sends N rejected shares in a minute "
                     + "that are 90% or more of its shares (stale ones not counted); 0 never bans"),
             new Option("event-loops", "N", "the number of cores", "threads that serve miner connections"),
-            new Option("instance-id", "0..255", "0", "first byte of every extranonce1: distinct per pool instance behind one balancer"),
+            new Option("instance-id", "0..255", "0", "first byte of every extranonce1 and end of every job id: distinct per pool"
+                    + " process behind one balancer"),
+            new Option("drain-seconds", "SECONDS", "30", "on SIGTERM: stop accepting, tell miners to reconnect spread over this"
+                    + " long, then close the rest, copy the journal into the database and exit 0"),
             new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
             new Option("help", null, "", "print this help and exit"));
 
@@ -141,6 +144,7 @@ public final class PoolConfig {
     Path tlsKey;
     boolean proxyProtocol;
     int instanceId;
+    double drainSeconds = 30;
     int maxConnections = 100_000;
     int maxConnectionsPerAddress = 1000;
     Integer eventLoops;
@@ -319,6 +323,9 @@ public final class PoolConfig {
         proxyProtocol = m.containsKey("proxy-protocol");
         if (m.containsKey("instance-id")) {
             instanceId = whole("instance-id", single(m, "instance-id"), 0, 255);
+        }
+        if (m.containsKey("drain-seconds")) {
+            drainSeconds = number("drain-seconds", single(m, "drain-seconds"), 0, 3600);
         }
         if (m.containsKey("max-connections")) {
             maxConnections = whole("max-connections", single(m, "max-connections"), 1, 10_000_000);

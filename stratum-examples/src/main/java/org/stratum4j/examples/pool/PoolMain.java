@@ -14,6 +14,36 @@ public final class PoolMain {
     private PoolMain() {
     }
 
+    /**
+     * SIGTERM (a service manager's stop, a rolling restart) drains the pool and exits 0; Ctrl-C and
+     * other ways out still just close it. Where the JVM offers no signal handling the default
+     * stays: SIGTERM closes the pool without a drain.
+     */
+    private static void drainOnSigterm(ExamplePool pool) {
+        // sun.misc.Signal through reflection: the compiler warns about it (and the build treats warnings as errors).
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object term = signal.getConstructor(String.class).newInstance("TERM");
+            Object drain = java.lang.reflect.Proxy.newProxyInstance(handler.getClassLoader(), new Class<?>[] {handler},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "handle" -> {
+                            new Thread(() -> {
+                                pool.drain();
+                                System.exit(0);
+                            }, "drain").start();
+                            yield null;
+                        }
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        default -> "SIGTERM: drain";
+                    });
+            signal.getMethod("handle", signal, handler).invoke(null, term, drain);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            System.err.println("stratum4j pool: SIGTERM will close without a drain (" + e + ")");
+        }
+    }
+
     /** Entry point. */
     public static void main(String[] args) {
         PoolConfig config;
@@ -41,6 +71,7 @@ public final class PoolMain {
             pool.close();
             stopped.countDown();
         }, "shutdown"));
+        drainOnSigterm(pool);
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -27,7 +27,9 @@ import org.stratum4j.transport.nio.TransportMetrics;
  * The operator's HTTP endpoint (JDK {@code HttpServer}, one thread): {@code /stats} (JSON:
  * hashrate, workers, shares by result and reason, blocks, height, connections, the PPLNS split in
  * pool mode, the process's resident memory, heap and threads), {@code /metrics} (Prometheus text
- * format) and {@code /health} (200 once the pool has a job to hand out, 503 before).
+ * format) and {@code /health} (200 when the pool should get new miners: it has a job to hand out
+ * and is not draining or cut off from its store; 503 with the reason otherwise, for a balancer's
+ * health check).
  */
 public final class StatsServer implements AutoCloseable {
 
@@ -82,6 +84,16 @@ public final class StatsServer implements AutoCloseable {
     /** As above, with more sections in {@code /stats} (the payouts', say). */
     public static StatsServer start(InetSocketAddress at, PoolStats stats, PoolEngine engine, TransportMetrics transport,
                                     String mode, Supplier<ShareStore.Status> store, List<Section> sections) throws IOException {
+        return start(at, stats, engine, transport, mode, store, sections, () -> null);
+    }
+
+    /**
+     * As above; {@code unready} says why this process should not get new miners (draining, say),
+     * or null when it should: {@code /health} answers 503 with that reason.
+     */
+    public static StatsServer start(InetSocketAddress at, PoolStats stats, PoolEngine engine, TransportMetrics transport,
+                                    String mode, Supplier<ShareStore.Status> store, List<Section> sections, Supplier<String> unready)
+            throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(at, 64);
@@ -98,9 +110,10 @@ public final class StatsServer implements AutoCloseable {
                 Objects.requireNonNull(transport), mode, store, sections);
         http.createContext("/stats", ex -> s.answer(ex, "application/json", s.statsJson()));
         http.createContext("/metrics", ex -> s.answer(ex, "text/plain; version=0.0.4", s.prometheus()));
+        Objects.requireNonNull(unready, "unready");
         http.createContext("/health", ex -> {
-            boolean ok = engine.latest() != null;
-            s.answer(ex, ok ? 200 : 503, "text/plain", (ok ? "ok\n" : "no job yet\n").getBytes(StandardCharsets.US_ASCII));
+            String why = engine.latest() == null ? "no job yet" : unready.get();
+            s.answer(ex, why == null ? 200 : 503, "text/plain", (why == null ? "ok\n" : why + "\n").getBytes(StandardCharsets.UTF_8));
         });
         http.start();
         return s;

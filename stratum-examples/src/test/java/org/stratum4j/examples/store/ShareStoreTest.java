@@ -385,6 +385,51 @@ class ShareStoreTest {
     }
 
     @Test
+    void sigtermDrainsTellsMinersToReconnectCopiesTheJournalAndExitsZero(@TempDir Path dir) throws Exception {
+        String url = database();
+        int port = TestPools.freePort();
+        int statsPort = TestPools.freePort();
+        Process pool = new ProcessBuilder(TestPools.childCommand(poolArgs(url, dir.resolve("journal.jsonl"), "--port",
+                Integer.toString(port), "--stats-port", Integer.toString(statsPort), "--drain-seconds", "3")))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("pool.log").toFile()).start();
+        try {
+            TestPools.awaitListening(pool, port);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest health = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + statsPort + "/health")).build();
+            await(() -> status(http, health) == 200, 10, () -> "a healthy pool");
+            try (ValidShareMiner miner = new ValidShareMiner(port, "dave.rig1", 16)) {
+                miner.mine(0, 0, () -> miner.acknowledged.size() >= 300);
+                pool.destroy(); // SIGTERM
+                // Mining goes on during the drain until the pool says to go (and then closes).
+                miner.mine(1L << 32, 200, () -> miner.reconnects.get() > 0 || miner.isClosed());
+                assertThat(http.send(health, java.net.http.HttpResponse.BodyHandlers.ofString()))
+                        .satisfiesAnyOf(r -> assertThat(r.statusCode()).isEqualTo(503), r -> assertThat(r.body()).isEqualTo("draining\n"));
+                miner.drain();
+                assertThat(pool.waitFor(30, TimeUnit.SECONDS)).as("the pool exits after its drain").isTrue();
+                assertThat(pool.exitValue()).isZero();
+                assertThat(miner.reconnects.get()).isEqualTo(1);
+                // Every acknowledged share reached the database before the process left.
+                assertThat(rows(url, 0)).isEqualTo(miner.acknowledged);
+            }
+        } finally {
+            pool.destroyForcibly();
+        }
+        assertThat(java.nio.file.Files.readString(dir.resolve("pool.log"))).contains("draining: 1 miners told to reconnect over 3 s");
+    }
+
+    static int status(java.net.http.HttpClient http, java.net.http.HttpRequest r) {
+        try {
+            return http.send(r, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Test
     void afterKillNineAndARestartEveryAcknowledgedShareIsInTheDatabaseExactlyOnce(@TempDir Path dir) throws Exception {
         String url = database();
         Path journal = dir.resolve("journal.jsonl");

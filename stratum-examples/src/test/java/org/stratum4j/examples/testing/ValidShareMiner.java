@@ -45,6 +45,8 @@ public final class ValidShareMiner implements AutoCloseable {
     public final AtomicLong refused = new AtomicLong();
     /** Shares answered "job not found" (21): work in flight across a block change. */
     public final AtomicLong stale = new AtomicLong();
+    /** {@code client.reconnect} messages received (a draining pool sends one). */
+    public final AtomicLong reconnects = new AtomicLong();
     /** Round trips of answered submits, in microseconds. */
     public final ConcurrentLinkedQueue<Long> roundTrips = new ConcurrentLinkedQueue<>();
 
@@ -57,6 +59,11 @@ public final class ValidShareMiner implements AutoCloseable {
             @Override
             public void onNotify(StratumClient c, Notify n) {
                 job.set(n);
+            }
+
+            @Override
+            public void onReconnect(StratumClient c, org.stratum4j.core.protocol.Reconnect r) {
+                reconnects.incrementAndGet();
             }
 
             @Override

@@ -41,6 +41,8 @@ final class NioConnection implements Connection, LineFramer.Sink {
     boolean closed;
     /** Queued for the loop's end-of-iteration flush. */
     boolean dirty;
+    /** Told to reconnect elsewhere while the server drains (loop thread only). */
+    boolean toldToReconnect;
 
     NioConnection(EventLoop loop, SocketChannel channel, InetSocketAddress remote, Listener listener, int maxLine,
                   long maxOutbound) {

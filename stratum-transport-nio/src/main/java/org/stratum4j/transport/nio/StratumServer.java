@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -136,6 +137,58 @@ public final class StratumServer implements AutoCloseable {
             loop.announce(announcement);
         }
     }
+
+    /**
+     * Drains the server, for a rolling restart or a removal behind a balancer: stops accepting at
+     * once, tells every miner to reconnect ({@code client.reconnect} without arguments, so the
+     * miner dials the same address and the balancer sends it to another process), a steady share
+     * of them at a time over {@code window} so that the other processes are not hit by all of them
+     * at once, then closes whoever is still connected (as {@link #close}). Blocks until done.
+     */
+    public void drain(Duration window) {
+        Objects.requireNonNull(window, "window");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("drain window " + window + " is negative");
+        }
+        synchronized (this) {
+            for (ServerSocketChannel ch : servers) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // not accepting either way
+                }
+            }
+        }
+        int total = 0;
+        int[] atStart = new int[loops.size()];
+        for (int i = 0; i < loops.size(); i++) {
+            atStart[i] = loops.get(i).connectionCount();
+            total += atStart[i];
+        }
+        LOG.info("draining: {} miners told to reconnect over {} s", total, window.toSeconds());
+        long steps = Math.max(1, window.toMillis() / DRAIN_STEP_MILLIS);
+        long start = System.nanoTime();
+        for (long step = 1; step <= steps; step++) {
+            for (int i = 0; i < loops.size(); i++) {
+                // Step k tells the k-th equal part of what the loop had at the start; the last step tells the rest.
+                long upTo = (atStart[i] * step + steps - 1) / steps;
+                long before = (atStart[i] * (step - 1) + steps - 1) / steps;
+                loops.get(i).tellToReconnect(step == steps ? Integer.MAX_VALUE : (int) (upTo - before));
+            }
+            long wait = start + TimeUnit.MILLISECONDS.toNanos(step * DRAIN_STEP_MILLIS) - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        close();
+    }
+
+    private static final long DRAIN_STEP_MILLIS = 100;
 
     /** The counters. */
     public TransportMetrics metrics() {

@@ -367,4 +367,50 @@ class ServerTest {
         }
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("stratum-"));
     }
+
+    @Test
+    void aDrainStopsAcceptingTellsEveryMinerToReconnectSpreadOverTheWindowThenClosesTheRest() throws Exception {
+        server.announce(engine.newTemplate(template(1)));
+        List<LineClient> miners = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            LineClient c = new LineClient(address);
+            ready(c);
+            miners.add(c);
+        }
+        long started = System.nanoTime();
+        Thread drain = new Thread(() -> server.drain(java.time.Duration.ofMillis(1000)));
+        drain.start();
+        List<Long> toldAtMillis = new CopyOnWriteArrayList<>();
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (LineClient c : miners) {
+            Thread t = new Thread(() -> {
+                try {
+                    c.next(org.stratum4j.core.protocol.Reconnect.class);
+                    toldAtMillis.add(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                } catch (IOException e) {
+                    // closed before being told: counted as missing below
+                }
+            });
+            t.start();
+            readers.add(t);
+        }
+        Thread.sleep(200);
+        // No new miner once the drain has begun.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+            try (LineClient late = new LineClient(address)) {
+                ready(late);
+            }
+        }).isInstanceOf(IOException.class);
+        drain.join(10_000);
+        for (Thread t : readers) {
+            t.join(5_000);
+        }
+        assertThat(toldAtMillis).as("every miner told to reconnect").hasSize(40);
+        // Spread: some in the first half of the window, some in the second, none long after it.
+        assertThat(toldAtMillis).anyMatch(ms -> ms < 500).anyMatch(ms -> ms >= 500).allMatch(ms -> ms < 3_000);
+        for (LineClient c : miners) {
+            assertThat(c.closedByServer()).isTrue();
+            c.close();
+        }
+    }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ import org.stratum4j.core.bitcoin.Address;
 import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.core.bitcoin.Transaction;
 import org.stratum4j.core.bitcoin.VarInt;
+import org.stratum4j.core.bitcoin.WitnessCommitment;
 import org.stratum4j.core.engine.BlockSubmitter;
 import org.stratum4j.core.engine.FoundBlock;
 import org.stratum4j.core.engine.Payouts;
@@ -71,7 +73,7 @@ public final class PayoutBook implements Payouts, AutoCloseable {
         }
     };
     private final ConcurrentLinkedQueue<Found> found = new ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicLong recorded = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong recorded = new AtomicLong();
     private final Thread thread;
     private volatile Snapshot snapshot;
     private volatile BigDecimal wantedWindow;
@@ -87,7 +89,8 @@ public final class PayoutBook implements Payouts, AutoCloseable {
         this.instanceId = instanceId;
         this.refresh = refresh;
         this.clock = clock;
-        this.snapshot = new Snapshot(BigDecimal.ONE, Map.of(), Map.of(), Instant.MIN);
+        // Size zero: no window has been read (a real one is always positive, so the first template asks for one).
+        this.snapshot = new Snapshot(BigDecimal.ZERO, Map.of(), Map.of(), Instant.MIN);
         this.thread = new Thread(this::run, "payout-book");
         this.thread.setDaemon(true);
     }
@@ -163,14 +166,23 @@ public final class PayoutBook implements Payouts, AutoCloseable {
         Transaction coinbase = Transaction.read(block, offset);
         List<CoinbaseOutput> outputs = new ArrayList<>();
         for (Transaction.Output o : coinbase.outputs()) {
-            byte[] script = o.scriptPubKey();
-            boolean commitment = o.value() == 0 && script.length >= 38 && script[0] == 0x6a && script[1] == 0x24
-                    && (script[2] & 0xff) == 0xaa && (script[3] & 0xff) == 0x21 && (script[4] & 0xff) == 0xa9 && (script[5] & 0xff) == 0xed;
-            if (!commitment) {
-                outputs.add(CoinbaseOutput.of(o.value(), script));
+            if (o.value() != 0 || !isWitnessCommitment(o.scriptPubKey())) {
+                outputs.add(CoinbaseOutput.of(o.value(), o.scriptPubKey()));
             }
         }
         return outputs;
+    }
+
+    private static boolean isWitnessCommitment(byte[] script) {
+        if (script.length != WitnessCommitment.SCRIPT_LENGTH) {
+            return false;
+        }
+        try {
+            WitnessCommitment.fromScript(script);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -207,11 +219,21 @@ public final class PayoutBook implements Payouts, AutoCloseable {
                 }
                 Found f;
                 while ((f = found.peek()) != null) {
-                    if (PayoutLedger.recordBlock(connection, f.hash(), f.worker(), instanceId, f.at(), f.plan())) {
-                        recorded.incrementAndGet();
-                        LOG.info("block {}: payouts recorded: {} outputs, fee {} sat, balances carried {} sat (were {}), pool output {} sat",
-                                f.hash(), f.plan().outputs().size(), f.plan().fee(), f.plan().balancesAfter(), f.plan().balancesBefore(),
-                                f.plan().poolOutput());
+                    try {
+                        if (PayoutLedger.recordBlock(connection, f.hash(), f.worker(), instanceId, f.at(), f.plan())) {
+                            recorded.incrementAndGet();
+                            LOG.info("block {}: payouts recorded: {} outputs, fee {} sat, balances carried {} sat (were {}), pool output"
+                                    + " {} sat", f.hash(), f.plan().outputs().size(), f.plan().fee(), f.plan().balancesAfter(),
+                                    f.plan().balancesBefore(), f.plan().poolOutput());
+                        }
+                    } catch (SQLException e) {
+                        // Data the database refuses (class 22 or 23) would be refused forever: say so and go on; anything else is
+                        // the connection, and the record is tried again.
+                        String state = e.getSQLState() == null ? "" : e.getSQLState();
+                        if (!state.startsWith("22") && !state.startsWith("23")) {
+                            throw e;
+                        }
+                        LOG.error("block {}: the database refused its payouts ({}); they are not recorded", f.hash(), e.getMessage());
                     }
                     found.poll();
                     next = Instant.MIN; // balances moved
@@ -225,8 +247,8 @@ public final class PayoutBook implements Payouts, AutoCloseable {
                 }
                 backoff = 1000;
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(10, Math.min(refresh.toMillis(), 1000))));
-            } catch (SQLException e) {
-                LOG.warn("payouts: the database is not usable ({}); jobs keep the window read at {}", e.getMessage(), snapshot.at());
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("payouts: the database is not usable ({}); jobs keep the window read at {}", e.toString(), snapshot.at());
                 closeConnection();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(backoff * 2, 30_000);

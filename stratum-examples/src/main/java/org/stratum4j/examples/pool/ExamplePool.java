@@ -7,6 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Network;
@@ -50,7 +53,7 @@ public final class ExamplePool implements AutoCloseable {
     private final PoolStats stats;
     private final PoolStorage storage;
     private volatile boolean draining;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final PoolPayouts payouts;
     private final StatsServer statsServer;
 
@@ -185,14 +188,14 @@ public final class ExamplePool implements AutoCloseable {
             throw new ConfigException(e.getMessage());
         }
         // The pool says whether it is ready once it exists; until then only the engine's job counts.
-        java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<String>> unready =
-                new java.util.concurrent.atomic.AtomicReference<>(() -> null);
+        AtomicReference<Supplier<String>> unready =
+                new AtomicReference<>(() -> null);
         StatsServer statsServer = null;
         if (c.statsPort != null) {
             InetSocketAddress at = new InetSocketAddress(c.statsBind, c.statsPort);
             try {
                 statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT),
-                        storage.store().<java.util.function.Supplier<ShareStore.Status>>map(s -> s::status).orElse(null),
+                        storage.store().<Supplier<ShareStore.Status>>map(s -> s::status).orElse(null),
                         List.of(payouts.statsSection()), () -> unready.get().get());
             } catch (IOException e) {
                 server.close();

@@ -97,10 +97,8 @@ final class PoolPayouts implements AutoCloseable {
             return announce;
         }
         Object lock = new Object();
-        AtomicReference<BlockTemplate> last =
-                new AtomicReference<>();
-        AtomicReference<Instant> announcedAt =
-                new AtomicReference<>(Instant.MIN);
+        AtomicReference<BlockTemplate> last = new AtomicReference<>();
+        AtomicReference<Instant> announcedAt = new AtomicReference<>(Instant.MIN);
         Consumer<BlockTemplate> once = t -> {
             synchronized (lock) {
                 last.set(t);

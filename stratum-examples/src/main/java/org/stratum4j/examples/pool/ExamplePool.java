@@ -307,23 +307,26 @@ public final class ExamplePool implements AutoCloseable {
     }
 
     /**
-     * Why this process should not get new miners now, or null when it should: draining, or its
-     * share store away for more than {@link #STORE_AWAY_LIMIT} with shares waiting (the journal
-     * keeps them, but a process that cannot reach the database should not take on more). The
-     * engine's "no job yet" is {@code /health}'s own check.
+     * Why this process should not get new miners at {@code now}, if so: draining, or its share
+     * store away for more than {@link #STORE_AWAY_LIMIT} with shares waiting (the journal keeps
+     * them, but a process that cannot reach the database should not take on more). The engine's
+     * "no job yet" is {@code /health}'s own check.
      */
-    String unready() {
+    public java.util.Optional<String> notReady(java.time.Instant now) {
         if (draining) {
-            return "draining";
+            return java.util.Optional.of("draining");
         }
         return storage.store().map(ShareStore::status).filter(st -> !st.reachable() && st.oldestWaiting() != null
-                && st.oldestWaiting().isBefore(java.time.Instant.now().minus(STORE_AWAY_LIMIT)))
-                .map(st -> "share store unreachable; " + st.backlogEntries() + " shares waiting since " + st.oldestWaiting())
-                .orElse(null);
+                && st.oldestWaiting().isBefore(now.minus(STORE_AWAY_LIMIT)))
+                .map(st -> "share store unreachable; " + st.backlogEntries() + " shares waiting since " + st.oldestWaiting());
+    }
+
+    private String unready() {
+        return notReady(java.time.Instant.now()).orElse(null);
     }
 
     /** How long the database may be away, with shares waiting, before {@code /health} sends miners elsewhere. */
-    static final Duration STORE_AWAY_LIMIT = Duration.ofMinutes(10);
+    public static final Duration STORE_AWAY_LIMIT = Duration.ofMinutes(10);
 
     @Override
     public void close() {

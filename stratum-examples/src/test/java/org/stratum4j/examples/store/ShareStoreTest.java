@@ -374,6 +374,11 @@ class ShareStoreTest {
                     assertThat(store.status().backlogEntries()).as("shares waiting in the journal").isGreaterThanOrEqualTo(600L - before);
                     assertThat(store.status().oldestWaiting()).isNotNull();
                     assertThat(store.status().outages()).isEqualTo(1);
+                    // Still a good home for miners (the journal holds their shares) until the store has been away too long.
+                    java.time.Instant now = java.time.Instant.now();
+                    assertThat(pool.notReady(now)).isEmpty();
+                    assertThat(pool.notReady(now.plus(ExamplePool.STORE_AWAY_LIMIT).plusSeconds(1)))
+                            .hasValueSatisfying(why -> assertThat(why).startsWith("share store unreachable; "));
                 } finally {
                     pg.restart();
                 }

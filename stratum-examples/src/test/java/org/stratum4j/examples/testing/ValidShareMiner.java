@@ -43,6 +43,8 @@ public final class ValidShareMiner implements AutoCloseable {
     public final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     /** Shares the pool answered with an error other than "job not found", and submits that failed with the connection. */
     public final AtomicLong refused = new AtomicLong();
+    /** Of those, the submits that failed with the connection (no answer at all). */
+    public final AtomicLong unanswered = new AtomicLong();
     /** Shares answered "job not found" (21): work in flight across a block change. */
     public final AtomicLong stale = new AtomicLong();
     /** {@code client.reconnect} messages received (a draining pool sends one). */
@@ -130,6 +132,9 @@ public final class ValidShareMiner implements AutoCloseable {
                 } else if (r != null && r.error() != null && r.error().code() == 21) {
                     stale.incrementAndGet();
                 } else {
+                    if (r == null) {
+                        unanswered.incrementAndGet();
+                    }
                     refused.incrementAndGet();
                 }
                 inFlight.release();

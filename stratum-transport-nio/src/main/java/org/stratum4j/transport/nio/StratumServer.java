@@ -169,6 +169,9 @@ public final class StratumServer implements AutoCloseable {
         long steps = Math.max(1, window.toMillis() / DRAIN_STEP_MILLIS);
         long start = System.nanoTime();
         for (long step = 1; step <= steps; step++) {
+            if (loops.stream().mapToInt(EventLoop::connectionCount).sum() == 0) {
+                break; // every miner has gone: nothing to wait for
+            }
             for (int i = 0; i < loops.size(); i++) {
                 // Step k tells the k-th equal part of what the loop had at the start; the last step tells the rest.
                 long upTo = (atStart[i] * step + steps - 1) / steps;

@@ -413,4 +413,11 @@ class ServerTest {
             c.close();
         }
     }
+
+    @Test
+    void aDrainWithNoMinersLeftEndsWithoutWaitingOutItsWindow() {
+        long started = System.nanoTime();
+        server.drain(java.time.Duration.ofSeconds(60));
+        assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+    }
 }

@@ -1,7 +1,6 @@
 package org.stratum4j.core.payout;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -191,29 +190,11 @@ public final class Pplns {
             fee = coinbaseValue;
             rest = 0;
         } else {
-            BigInteger restBig = BigInteger.valueOf(rest);
-            BigDecimal[] remainders = new BigDecimal[n];
-            long shared = 0;
+            BigDecimal[] weights = new BigDecimal[n];
             for (int i = 0; i < n; i++) {
-                BigDecimal credit = credits.getOrDefault(addresses.get(i), BigDecimal.ZERO);
-                BigDecimal exact = new BigDecimal(restBig).multiply(credit).divide(total, 30, RoundingMode.FLOOR);
-                earned[i] = exact.setScale(0, RoundingMode.FLOOR).longValueExact();
-                remainders[i] = exact.subtract(BigDecimal.valueOf(earned[i]));
-                shared += earned[i];
+                weights[i] = credits.getOrDefault(addresses.get(i), BigDecimal.ZERO);
             }
-            Integer[] byRemainder = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                byRemainder[i] = i;
-            }
-            // Largest remainder first; equal remainders in script order (the index order).
-            Arrays.sort(byRemainder, (a, b) -> {
-                int c = remainders[b].compareTo(remainders[a]);
-                return c != 0 ? c : Integer.compare(a, b);
-            });
-            for (int k = 0; shared < rest; k++) {
-                earned[byRemainder[k % n]]++;
-                shared++;
-            }
+            earned = apportion(rest, weights, null);
         }
 
         Integer[] byDue = new Integer[n];
@@ -251,34 +232,11 @@ public final class Pplns {
         long shortfall = Math.max(0, paidTotal - coinbaseValue);
         long[] lent = new long[n];
         if (shortfall > 0) {
-            BigDecimal[] remainders = new BigDecimal[n];
-            long spread = 0;
+            BigDecimal[] weights = new BigDecimal[n];
             for (int i = 0; i < n; i++) {
-                if (pays[i] && earned[i] > 0) {
-                    BigDecimal exact = BigDecimal.valueOf(shortfall).multiply(BigDecimal.valueOf(earned[i]))
-                            .divide(BigDecimal.valueOf(earnedPaid), 30, RoundingMode.FLOOR);
-                    lent[i] = exact.setScale(0, RoundingMode.FLOOR).longValueExact();
-                    remainders[i] = exact.subtract(BigDecimal.valueOf(lent[i]));
-                    spread += lent[i];
-                } else {
-                    remainders[i] = BigDecimal.valueOf(-1);
-                }
+                weights[i] = pays[i] ? BigDecimal.valueOf(earned[i]) : BigDecimal.ZERO;
             }
-            Integer[] byRemainder = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                byRemainder[i] = i;
-            }
-            Arrays.sort(byRemainder, (x, y) -> {
-                int c = remainders[y].compareTo(remainders[x]);
-                return c != 0 ? c : Integer.compare(x, y);
-            });
-            for (int k = 0; spread < shortfall; k++) {
-                int i = byRemainder[k % n];
-                if (pays[i] && lent[i] < earned[i]) {
-                    lent[i]++;
-                    spread++;
-                }
-            }
+            lent = apportion(shortfall, weights, earned);
         }
         List<PayoutPlan.Payee> paid = new ArrayList<>();
         List<PayoutPlan.Payee> carriedOn = new ArrayList<>();
@@ -295,6 +253,50 @@ public final class Pplns {
         List<PayoutPlan.Payee> payees = new ArrayList<>(paid);
         payees.addAll(carriedOn);
         return new PayoutPlan(coinbaseValue, fee, payees, poolAddress);
+    }
+
+    /**
+     * {@code amount} satoshis in proportion to {@code weights}: each part rounded down, then the
+     * satoshis left one each to the largest remainders (equal ones in index order, which callers
+     * make script order), never past {@code caps[i]} ({@code caps} null: no cap). A zero weight
+     * gets nothing. The caller makes sure the parts can hold the amount.
+     */
+    private static long[] apportion(long amount, BigDecimal[] weights, long[] caps) {
+        int n = weights.length;
+        BigDecimal total = BigDecimal.ZERO;
+        for (BigDecimal w : weights) {
+            total = total.add(w);
+        }
+        long[] part = new long[n];
+        BigDecimal[] remainders = new BigDecimal[n];
+        long given = 0;
+        BigDecimal whole = BigDecimal.valueOf(amount);
+        for (int i = 0; i < n; i++) {
+            if (weights[i].signum() > 0) {
+                BigDecimal exact = whole.multiply(weights[i]).divide(total, 30, RoundingMode.FLOOR);
+                part[i] = exact.setScale(0, RoundingMode.FLOOR).longValueExact();
+                remainders[i] = exact.subtract(BigDecimal.valueOf(part[i]));
+                given += part[i];
+            } else {
+                remainders[i] = BigDecimal.valueOf(-1);
+            }
+        }
+        Integer[] byRemainder = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            byRemainder[i] = i;
+        }
+        Arrays.sort(byRemainder, (x, y) -> {
+            int c = remainders[y].compareTo(remainders[x]);
+            return c != 0 ? c : Integer.compare(x, y);
+        });
+        for (int k = 0; given < amount; k++) {
+            int i = byRemainder[k % n];
+            if (weights[i].signum() > 0 && (caps == null || part[i] < caps[i])) {
+                part[i]++;
+                given++;
+            }
+        }
+        return part;
     }
 
     @Override

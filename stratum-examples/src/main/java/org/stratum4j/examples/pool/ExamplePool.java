@@ -139,9 +139,11 @@ public final class ExamplePool implements AutoCloseable {
 
     private static ExamplePool serve(PoolConfig c, Clock clock, Network network, TemplateSource chain, BlockSubmitter submitter,
                                      DemoChain demo, PoolPayouts payouts, PoolStorage storage) throws ConfigException {
-        // Pool mode accounts shares over a window of twice the network difficulty (resized with every template).
+        // Pool mode paying its own address shows how a window of twice the network difficulty would split the next block
+        // (resized with every template). With payouts in the coinbase the payout book's window is the real one, across
+        // every process: a second one here would cost every share a lock and show a different split.
         PoolStats stats = new PoolStats(clock, storage.sink(),
-                c.mode == PoolConfig.Mode.POOL ? new PplnsWindow(1) : null);
+                c.mode == PoolConfig.Mode.POOL && c.payoutScheme == PoolConfig.PayoutScheme.POOL_ADDRESS ? new PplnsWindow(1) : null);
         DifficultyPolicy difficulty = c.vardiff
                 ? Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin).maximum(c.vardiffMax)
                         .minimumChangeInterval(Duration.ofMillis(Math.round(c.vardiffChangeInterval * 1000))).build()

@@ -115,10 +115,8 @@ class ClusterTest {
     void drainAndKillNineBehindHaproxyLoseNoShare(@TempDir Path dir) throws Exception {
         Path haproxy = haproxy();
         try (TestPostgres pg = TestPostgres.start()) {
-            try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
-                s.execute("CREATE DATABASE cluster OWNER pool");
-            }
-            String url = "postgresql://pool:" + TestPostgres.PASSWORD + "@127.0.0.1:" + pg.port() + "/cluster";
+            pg.createDatabase("cluster");
+            String url = pg.url("cluster");
             int[] ports = new int[POOLS];
             int[] stats = new int[POOLS];
             Process[] pools = new Process[POOLS];

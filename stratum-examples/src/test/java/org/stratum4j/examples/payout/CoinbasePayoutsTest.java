@@ -44,9 +44,7 @@ class CoinbasePayoutsTest {
 
     static String database() throws Exception {
         String name = "payouts" + (++databases);
-        try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " OWNER pool");
-        }
+        pg.createDatabase(name);
         return name;
     }
 
@@ -72,7 +70,7 @@ class CoinbasePayoutsTest {
     @Test
     void blocksPayTheMinersOfTheWindowToTheSatoshiCarryingWhatIsBelowTheMinimum(@TempDir Path dir) throws Exception {
         String db = database();
-        String url = "postgresql://pool:" + TestPostgres.PASSWORD + "@127.0.0.1:" + pg.port() + "/" + db;
+        String url = pg.url(db);
         // A block is about one share in a thousand; the window (1,000 x the network difficulty) holds every share of the test.
         // A quarter of each block is the fee; Bob earns about a tenth of the rest, under the 10 BTC minimum, so he is carried
         // and paid once his balance and a block's earnings reach it.

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,9 +44,7 @@ class PayoutBookTest {
 
     @Test
     void twoProcessesOnOneDatabaseMakeTheSameOutputsFromTheSameWindow() throws Exception {
-        try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE books OWNER pool");
-        }
+        pg.createDatabase("books");
         List<PayoutLedgerTest.Row> rows = new ArrayList<>();
         Instant start = Instant.now().minusSeconds(600);
         String[] workers = {PayoutLedgerTest.A.text() + ".a", PayoutLedgerTest.B.text() + ".b", PayoutLedgerTest.C.text()};
@@ -60,8 +57,7 @@ class PayoutBookTest {
             TestSchema.prepare(c, today.minusDays(1), today);
             PayoutLedgerTest.insert(c, rows);
         }
-        DatabaseUrl url = DatabaseUrl.parse("postgresql://pool:" + TestPostgres.PASSWORD + "@127.0.0.1:" + pg.port() + "/books", null,
-                null);
+        DatabaseUrl url = DatabaseUrl.parse(pg.url("books"), null, null);
         DemoChain chain = DemoChain.builder().networkDifficulty(org.stratum4j.core.bitcoin.Difficulty.of("0.5")).build();
         CompletableFuture<BlockTemplate> first = new CompletableFuture<>();
         chain.start(first::complete);

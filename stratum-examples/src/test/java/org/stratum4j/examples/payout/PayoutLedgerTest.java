@@ -51,9 +51,7 @@ class PayoutLedgerTest {
 
     static Connection database() throws Exception {
         String name = "ledger" + (++databases);
-        try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " OWNER pool");
-        }
+        pg.createDatabase(name);
         Connection c = pg.connect("pool", name);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         TestSchema.prepare(c, today.minusDays(1), today);

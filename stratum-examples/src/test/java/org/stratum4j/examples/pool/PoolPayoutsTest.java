@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -26,15 +25,13 @@ class PoolPayoutsTest {
     @Test
     void onlyAddressesMayMineAndJobsAreRemadeFromTheLastTemplateWhenTheWindowWasReadAgain() throws Exception {
         try (TestPostgres pg = TestPostgres.start()) {
-            try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
-                s.execute("CREATE DATABASE wiring OWNER pool");
-            }
+            pg.createDatabase("wiring");
             try (Connection c = pg.connect("pool", "wiring")) {
                 LocalDate today = LocalDate.now(ZoneOffset.UTC);
                 TestSchema.prepare(c, today, today);
             }
             PoolConfig config = PoolConfig.parse("--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS, "--database",
-                    "postgresql://pool:" + TestPostgres.PASSWORD + "@127.0.0.1:" + pg.port() + "/wiring", "--pplns-refresh-seconds",
+                    pg.url("wiring"), "--pplns-refresh-seconds",
                     "0.1");
             assertThat(config.payoutScheme).isEqualTo(PoolConfig.PayoutScheme.PPLNS_COINBASE);
             DemoChain chain = DemoChain.builder().build();

@@ -48,10 +48,8 @@ class ShareStoreTest {
     /** A new empty database owned by {@code pool}, as postgresql://… */
     static String database() throws Exception {
         String name = "store" + (++databases);
-        try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " OWNER pool");
-        }
-        return "postgresql://pool:" + TestPostgres.PASSWORD + "@127.0.0.1:" + pg.port() + "/" + name;
+        pg.createDatabase(name);
+        return pg.url(name);
     }
 
     static String[] poolArgs(String url, Path journal, String... extra) {

@@ -34,9 +34,7 @@ class StoreSchemaTest {
     }
 
     private static Connection fresh(String db) throws Exception {
-        try (Connection admin = pg.connect("postgres", "postgres"); Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE " + db + " OWNER pool");
-        }
+        pg.createDatabase(db);
         return pg.connect("pool", db);
     }
 

@@ -81,7 +81,19 @@ public final class TestPostgres implements AutoCloseable {
 
     /** {@code postgresql://pool:PASSWORD@127.0.0.1:PORT/pool}, the form the pool's {@code --database} takes. */
     public String url() {
-        return "postgresql://pool:" + PASSWORD + "@127.0.0.1:" + port + "/pool";
+        return url("pool");
+    }
+
+    /** The same for database {@code db}. */
+    public String url(String db) {
+        return "postgresql://pool:" + PASSWORD + "@127.0.0.1:" + port + "/" + db;
+    }
+
+    /** Makes an empty database {@code name} owned by {@code pool}, as an operator would for the pool. */
+    public void createDatabase(String name) throws SQLException {
+        try (Connection admin = connect("postgres", "postgres"); java.sql.Statement s = admin.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " OWNER pool");
+        }
     }
 
     /** The JDBC URL of database {@code db} (no credentials). */

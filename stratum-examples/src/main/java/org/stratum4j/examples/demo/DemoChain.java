@@ -143,18 +143,56 @@ public final class DemoChain implements TemplateSource, BlockSubmitter, BlockLoo
         if (template == null) {
             return Optional.of("bad-prevblk");
         }
-        Optional<String> reason = BlockValidator.validate(found.block(), template, clock.instant().getEpochSecond());
+        return judge(found.block(), template, found.worker());
+    }
+
+    /**
+     * Judges a serialized block as {@code submitblock} would, on the chain's thread: the answer
+     * Bitcoin Core gives (empty when it became the tip). The block must build on the tip with the
+     * transactions of the chain's current template (the one {@code getblocktemplate} hands out);
+     * one on an older block of this chain is {@code inconclusive} (a stale block), one on an
+     * unknown block {@code prev-blk-not-found}.
+     */
+    public CompletionStage<Optional<String>> submitSerialized(byte[] block) {
+        Objects.requireNonNull(block, "block");
+        CompletableFuture<Optional<String>> verdict = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                if (block.length < BlockHeader.LENGTH) {
+                    verdict.complete(Optional.of(BlockValidator.DECODE_FAILED));
+                    return;
+                }
+                BlockHeader header = BlockHeader.parse(java.util.Arrays.copyOf(block, BlockHeader.LENGTH));
+                BlockTemplate template = current;
+                if (heights.containsKey(header.hash())) {
+                    verdict.complete(Optional.of("duplicate"));
+                } else if (template != null && header.prevHash().equals(template.previousBlockHash())) {
+                    verdict.complete(judge(block, template, "submitblock"));
+                } else if (heights.containsKey(header.prevHash())) {
+                    verdict.complete(Optional.of("inconclusive"));
+                } else {
+                    verdict.complete(Optional.of("prev-blk-not-found"));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            verdict.complete(Optional.of("demo chain stopped"));
+        }
+        return verdict;
+    }
+
+    private Optional<String> judge(byte[] block, BlockTemplate template, String from) {
+        Optional<String> reason = BlockValidator.validate(block, template, clock.instant().getEpochSecond());
+        BlockHeader header = BlockHeader.parse(java.util.Arrays.copyOf(block, BlockHeader.LENGTH));
         if (reason.isPresent()) {
-            LOG.warn("demo chain rejected block {} from {}: {}", found.hash().toDisplayHex(), found.worker(), reason.get());
+            LOG.warn("demo chain rejected block {} from {}: {}", header.hash().toDisplayHex(), from, reason.get());
             return reason;
         }
         if (!template.previousBlockHash().equals(tip)) {
             return Optional.of("inconclusive");
         }
-        BlockHeader header = BlockHeader.parse(java.util.Arrays.copyOf(found.block(), BlockHeader.LENGTH));
-        advance(found.hash(), header.time());
+        advance(header.hash(), header.time());
         blocksAccepted++;
-        LOG.debug("demo chain: block {} at height {} by {}", found.hash().toDisplayHex(), height, found.worker());
+        LOG.debug("demo chain: block {} at height {} by {}", header.hash().toDisplayHex(), height, from);
         publish();
         return Optional.empty();
     }

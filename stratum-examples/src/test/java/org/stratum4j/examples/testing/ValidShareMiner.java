@@ -86,6 +86,11 @@ public final class ValidShareMiner implements AutoCloseable {
         }
     }
 
+    /** The last job the pool sent. */
+    public Notify currentJob() {
+        return job.get();
+    }
+
     /** Whether the pool closed the connection. */
     public boolean isClosed() {
         return closed;

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # A stratum4j cluster on this machine, to try several pool processes behind HAProxy on one
-# PostgreSQL (issue #17): N pools (default 3) on one database, HAProxy in front with
-# deploy/cluster/haproxy.cfg.in. Runs until Ctrl-C, then drains the pools and stops everything.
+# PostgreSQL (issue #17): N pools (default 3) on one database, all following one node, HAProxy in
+# front with deploy/cluster/haproxy.cfg.in. Runs until Ctrl-C, then drains the pools and stops
+# everything.
 #
 #   deploy/cluster/start.sh [N]
 #
 # Environment: FRONT_PORT (3333, where miners connect), POOL_PORT_BASE (3340: pool i listens on
 # base + i), STATS_PORT_BASE (8090: its /stats, /health), DATABASE (a postgresql:// URL; when unset
 # a PostgreSQL server is made in WORK_DIR with Debian's binaries), WORK_DIR (a new temporary
-# directory), POOL_ARGS (more pool flags). Needs a JDK 17+, haproxy, and without DATABASE the
-# postgresql package. Loopback only.
+# directory), POOL_ARGS (more pool flags), RPC_URL and RPC_COOKIE (Bitcoin Core's RPC address and
+# .cookie file; when RPC_URL is unset the demo node is started on NODE_PORT, 18443, so that every
+# pool follows one chain and a block found through any pool moves all of them). Needs a JDK 17+,
+# haproxy, and without DATABASE the postgresql package. Loopback only.
 #
 # A rolling restart by hand: kill -TERM "$(cat "$WORK_DIR/pool-1.pid")" drains pool 1 (its miners
 # move to the others through HAProxy); start it again with the command in "$WORK_DIR/pool-1.cmd".
@@ -70,10 +73,30 @@ if [[ -z ${DATABASE:-} ]]; then
   DATABASE="postgresql://pool@127.0.0.1:$pg_port/pool"
 fi
 
+if [[ -z ${RPC_URL:-} ]]; then
+  # The demo chain as a node; its password is made here and reaches the pools in a cookie file.
+  node_port=${NODE_PORT:-18443}
+  node_password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  (umask 077 && echo "__cookie__:$node_password" > "$work/node.cookie")
+  java -cp "$jar" org.stratum4j.examples.demo.DemoNodeMain --port "$node_port" --rpc-user __cookie__ \
+    --rpc-password "$node_password" ${NODE_ARGS:-} >>"$work/node.log" 2>&1 &
+  pids+=($!)
+  RPC_URL="http://127.0.0.1:$node_port/"
+  RPC_COOKIE="$work/node.cookie"
+  until grep -q "JSON-RPC at" "$work/node.log" 2>/dev/null; do
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "the demo node exited; see $work/node.log" >&2; exit 1; }
+    sleep 0.2
+  done
+fi
+chain_args=(--chain bitcoind --rpc-url "$RPC_URL")
+[[ -n ${RPC_COOKIE:-} ]] && chain_args+=(--rpc-cookie "$RPC_COOKIE")
+# The demo chain is made for CPU miners: share difficulties as low as the pool's own demo chain uses.
+[[ -n ${node_port:-} ]] && chain_args+=(--difficulty 0.001 --vardiff-min 0.00001)
+
 servers=""
 for i in $(seq 0 $((n - 1))); do
   cmd=(java -jar "$jar" --bind 127.0.0.1 --port $((base + i)) --stats-port $((stats_base + i)) --instance-id "$i" --proxy-protocol
-       --mode pool --payout-address "$demo_address" --database "$DATABASE" --share-log "$work/journal-$i.jsonl")
+       "${chain_args[@]}" --mode pool --payout-address "$demo_address" --database "$DATABASE" --share-log "$work/journal-$i.jsonl")
   # shellcheck disable=SC2206
   cmd+=(${POOL_ARGS:-})
   printf '%q ' "${cmd[@]}" > "$work/pool-$i.cmd"
@@ -91,11 +114,12 @@ done
 awk -v front="127.0.0.1:$front" -v servers="$servers" '{ gsub("@FRONT@", front); if ($0 == "@SERVERS@") { printf "%s", servers } else print }' \
   deploy/cluster/haproxy.cfg.in > "$work/haproxy.cfg"
 "$haproxy_bin" -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
-pids+=($!)
+balancer=$!
+pids+=("$balancer")
 
-echo "cluster up: $n pools on $(sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#' <<<"$DATABASE") behind HAProxy"
+echo "cluster up: $n pools on $(sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#' <<<"$DATABASE") behind HAProxy, following $RPC_URL"
 echo "  miners:   stratum+tcp://127.0.0.1:$front (user: a regtest address, e.g. $demo_address.rig1)"
 echo "  pools:    /stats and /health on 127.0.0.1:$stats_base..$((stats_base + n - 1)); logs, pids and commands in $work"
 echo "  Ctrl-C drains the pools and stops everything"
 # Waiting in a loop keeps the shell able to take a signal at once.
-while kill -0 "${pids[0]}" 2>/dev/null; do sleep 1; done
+while kill -0 "$balancer" 2>/dev/null; do sleep 1; done

@@ -51,6 +51,9 @@ public final class LoadGenMain {
               --user USER           worker name (default: the demo address + .load, for a solo demo pool)
               --same-source         connect from 127.0.0.1 only (default: each connection from its own 127.x.y.z)
               --stats-url URL       the pool's /stats, for memory per session and RSS (default: none)
+              --reconnect-within MS when the pool closes a connection or says client.reconnect, connect again after a
+                                    random delay up to MS milliseconds, as miners do; reports how long each was without
+                                    work (default: never reconnect)
             """;
 
     /** Entry point; exits 2 on a bad option, 1 when the test could not run or held no connection. */
@@ -88,7 +91,7 @@ public final class LoadGenMain {
     }
 
     private static final List<String> VALUED = List.of("url", "connections", "processes", "rate", "warmup-seconds", "seconds", "connect-rate",
-            "idle-seconds", "drain-seconds", "threads", "user", "stats-url", "child", "first-index", "start-at");
+            "idle-seconds", "drain-seconds", "threads", "user", "stats-url", "child", "first-index", "start-at", "reconnect-within");
     private static final List<String> FLAGS = List.of("same-source", "help");
 
     static Map<String, String> options(String[] args) {
@@ -158,7 +161,8 @@ public final class LoadGenMain {
                 o.getOrDefault("user", PoolMain.DEMO_ADDRESS + ".load"), rate,
                 Duration.ofSeconds(whole(o, "warmup-seconds", 5, 0, 3600)), Duration.ofSeconds(whole(o, "seconds", 60, 0, 86_400)),
                 startAt, whole(o, "connect-rate", 4000, 1, 1_000_000),
-                Duration.ofSeconds(whole(o, "drain-seconds", 5, 0, 600)), whole(o, "threads", 1, 1, 64));
+                Duration.ofSeconds(whole(o, "drain-seconds", 5, 0, 600)), whole(o, "threads", 1, 1, 64),
+                o.containsKey("reconnect-within") ? Duration.ofMillis(whole(o, "reconnect-within", 0, 0, 600_000)) : null);
     }
 
     private static void runChild(Map<String, String> o) throws IOException, InterruptedException {
@@ -261,7 +265,7 @@ public final class LoadGenMain {
             cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenMain.class.getName(), "--child", "1", "--connections", Integer.toString(n), "--first-index",
                     Integer.toString(first), "--rate", Double.toString(rate), "--start-at", Long.toString(startAt)));
-            for (String k : List.of("url", "warmup-seconds", "seconds", "connect-rate", "drain-seconds", "threads", "user")) {
+            for (String k : List.of("url", "warmup-seconds", "seconds", "connect-rate", "drain-seconds", "threads", "user", "reconnect-within")) {
                 if (o.containsKey(k)) {
                     cmd.add("--" + k);
                     cmd.add(o.get(k));
@@ -337,6 +341,13 @@ public final class LoadGenMain {
         }
         if (!r.closeReasons.isEmpty()) {
             out.println("closes: " + r.closeReasons);
+        }
+        if (r.reconnects() > 0 || r.stillOut() > 0) {
+            LatencyHistogram w = r.outOfWork();
+            out.printf(Locale.ROOT, "lost and reconnected: %,d attempts; %,d connections had a job again, without work p50 %s, p99 %s,"
+                    + " max %s; %,d still without work at the end; %,.1f connection-seconds without work (%.3f%% of the run's)%n",
+                    r.reconnects(), r.returned(), ms(w.quantile(0.5)), ms(w.quantile(0.99)), ms(w.max()), r.stillOut(),
+                    r.outOfWorkSeconds(), r.submitSeconds > 0 ? 100 * r.outOfWorkSeconds() / (r.connectionsWanted() * r.submitSeconds) : 0.0);
         }
         if (before != null && loaded != null) {
             long sessions = Math.max(1, loaded.sessions() - Math.max(0, before.sessions()));

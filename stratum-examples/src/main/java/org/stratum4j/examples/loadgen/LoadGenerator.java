@@ -20,6 +20,7 @@ import org.stratum4j.core.protocol.JsonLineWriter;
 import org.stratum4j.core.protocol.JsonValue;
 import org.stratum4j.core.protocol.Notify;
 import org.stratum4j.core.protocol.PoolMessage;
+import org.stratum4j.core.protocol.Reconnect;
 import org.stratum4j.core.protocol.RequestId;
 import org.stratum4j.core.protocol.Response;
 import org.stratum4j.core.protocol.Submit;
@@ -33,13 +34,18 @@ import org.stratum4j.core.protocol.Subscribe;
  * not recorded) and then a fixed time; then waits a little for the last answers and reports.
  * Each loop thread owns its connections; a connection has at most one submit in flight, so the
  * round trip of every submit is measured from the moment it was written.
+ *
+ * <p>With {@code reconnectWithin}, a connection the pool closes, or that is told
+ * {@code client.reconnect}, connects again after a random delay up to that long (as miners do, and
+ * spread so that they do not all arrive at once), until the submitting ends; the time each one was
+ * without work (from the loss to a job on its new connection) is reported.
  */
 public final class LoadGenerator {
 
     /** What to do. */
     public record Settings(InetSocketAddress pool, int connections, int firstIndex, boolean distinctSources, String user,
                            double submitsPerSecond, Duration warmup, Duration duration, long startAtMillis,
-                           int connectsPerSecond, Duration drain, int threads) {
+                           int connectsPerSecond, Duration drain, int threads, Duration reconnectWithin) {
         /** Checks every value. */
         public Settings {
             Objects.requireNonNull(pool, "pool");
@@ -70,6 +76,9 @@ public final class LoadGenerator {
             Objects.requireNonNull(drain, "drain");
             if (threads < 1 || threads > 64) {
                 throw new IllegalArgumentException("threads " + threads + " is outside 1..64");
+            }
+            if (reconnectWithin != null && (reconnectWithin.isNegative() || reconnectWithin.compareTo(Duration.ofMinutes(10)) > 0)) {
+                throw new IllegalArgumentException("reconnect delay " + reconnectWithin + " is outside 0..10 minutes (null: never reconnect)");
             }
         }
     }
@@ -138,9 +147,29 @@ public final class LoadGenerator {
         long nextId = 3;
         byte[] partial;
         ByteBuffer unsent;
+        /** When it lost its pool (nanoTime), until it has a job again; 0 while working. */
+        long lostAt;
+        /** When to connect again (nanoTime); 0 when not waiting to. */
+        long reopenAt;
+        int failedAttempts;
 
         Conn(int index) {
             this.index = index;
+        }
+
+        /** Forgets the last connection, to make a new one. */
+        void reset() {
+            channel = null;
+            key = null;
+            connected = false;
+            authorized = false;
+            closed = false;
+            jobId = null;
+            extranonce2Size = -1;
+            pendingId = 0;
+            partial = null;
+            unsent = null;
+            reopenAt = 0;
         }
 
         boolean ready() {
@@ -161,6 +190,9 @@ public final class LoadGenerator {
         Throwable failure;
         int cursor;
         boolean submitting;
+        /** Whether lost connections are made again (until the submitting ends). */
+        boolean reconnecting = settings.reconnectWithin() != null;
+        final List<Conn> reopening = new ArrayList<>();
         long recordFrom = Long.MAX_VALUE;
 
         Loop(int index) {
@@ -210,6 +242,7 @@ public final class LoadGenerator {
                 }
                 selector.select(opened < mine ? 1 : 10);
                 handle(selector.selectedKeys().iterator());
+                reopenDue();
             }
             while (opened < mine) {
                 // Late: count them as not held, but open them so every connection is accounted for.
@@ -241,9 +274,18 @@ public final class LoadGenerator {
                 }
                 selector.select(1);
                 handle(selector.selectedKeys().iterator());
+                reopenDue();
             }
             report.submitSeconds = (System.nanoTime() - recordFrom) / 1e9;
             submitting = false;
+            reconnecting = false;
+            for (Conn c : conns) {
+                if (c.lostAt != 0) {
+                    // Still without work at the end: counted up to now.
+                    report.outOfWork(System.nanoTime() - c.lostAt, false);
+                    c.lostAt = 0;
+                }
+            }
             // Drain: wait for answers still in flight.
             long drainEnd = System.nanoTime() + settings.drain().toNanos();
             while (System.nanoTime() < drainEnd && anyPending()) {
@@ -255,6 +297,32 @@ public final class LoadGenerator {
                     report.unanswered++;
                     c.pendingId = 0;
                 }
+            }
+        }
+
+        /** Connects again the connections whose delay is over. */
+        private void reopenDue() {
+            if (reopening.isEmpty()) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Iterator<Conn> it = reopening.iterator(); it.hasNext(); ) {
+                Conn c = it.next();
+                if (c.reopenAt <= now) {
+                    it.remove();
+                    c.reset();
+                    report.reconnects++;
+                    open(c);
+                }
+            }
+        }
+
+        /** A lost connection has a job again on its new one. */
+        private void backAtWork(Conn c, long now) {
+            if (c.lostAt != 0 && c.authorized && c.jobId != null && c.extranonce2Size >= 0) {
+                report.outOfWork(now - c.lostAt, true);
+                c.lostAt = 0;
+                c.failedAttempts = 0;
             }
         }
 
@@ -441,7 +509,9 @@ public final class LoadGenerator {
                     if (!c.authorized) {
                         report.authorizeFailures++;
                         close(c, "authorize refused: " + r.error());
+                        return;
                     }
+                    backAtWork(c, now);
                 } else if (id == c.pendingId) {
                     c.pendingId = 0;
                     if (!c.pendingMeasured) {
@@ -457,6 +527,8 @@ public final class LoadGenerator {
                 }
             } else if (m instanceof Notify n) {
                 notified(c, n.jobId(), n.ntime(), n.cleanJobs(), now);
+            } else if (m instanceof Reconnect) {
+                close(c, "told to reconnect");
             }
         }
 
@@ -464,6 +536,7 @@ public final class LoadGenerator {
             boolean first = c.jobId == null;
             c.jobId = jobId;
             c.ntime = ntime;
+            backAtWork(c, now);
             // New blocks in the warm-up are not counted: their fan-out is the JIT's, not the pool's.
             if (!first && clean && now >= recordFrom) {
                 report.jobs.computeIfAbsent(jobId, k -> new LoadReport.JobArrival()).arrived(now);
@@ -507,6 +580,16 @@ public final class LoadGenerator {
                 c.channel.close();
             } catch (IOException e) {
                 // closing anyway
+            }
+            if (reconnecting) {
+                long now = System.nanoTime();
+                if (c.lostAt == 0) {
+                    c.lostAt = now;
+                }
+                // A random delay spreads the returns; each failed attempt doubles the longest wait (to 8 times).
+                long within = Math.max(1, settings.reconnectWithin().toNanos() << Math.min(3, c.failedAttempts++));
+                c.reopenAt = now + random.nextLong(within);
+                reopening.add(c);
             }
         }
     }

@@ -57,6 +57,47 @@ public final class LoadReport {
     final Map<String, Long> closeReasons = new TreeMap<>();
     final LatencyHistogram roundTrip = new LatencyHistogram();
     final Map<String, JobArrival> jobs = new LinkedHashMap<>();
+    long reconnects;
+    long returned;
+    long stillOut;
+    double outOfWorkSeconds;
+    final LatencyHistogram outOfWork = new LatencyHistogram();
+
+    /** A lost connection was without work for {@code nanos}; {@code back}: it has a job again (else the run ended first). */
+    void outOfWork(long nanos, boolean back) {
+        if (back) {
+            returned++;
+            outOfWork.record(nanos / 1000);
+        } else {
+            stillOut++;
+        }
+        outOfWorkSeconds += nanos / 1e9;
+    }
+
+    /** Connection attempts after a loss (with {@code reconnectWithin}). */
+    public long reconnects() {
+        return reconnects;
+    }
+
+    /** Lost connections that had a job again before the end. */
+    public long returned() {
+        return returned;
+    }
+
+    /** Lost connections still without work at the end. */
+    public long stillOut() {
+        return stillOut;
+    }
+
+    /** Of the lost connections that came back, how long each was without work, in microseconds. */
+    public LatencyHistogram outOfWork() {
+        return outOfWork;
+    }
+
+    /** Connection-seconds without work, over all losses: hashrate lost is this over connections × run time. */
+    public double outOfWorkSeconds() {
+        return outOfWorkSeconds;
+    }
 
     /** Connections asked for. */
     public int connectionsWanted() {
@@ -129,6 +170,11 @@ public final class LoadReport {
         o.closeReasons.forEach((k, v) -> closeReasons.merge(k, v, Long::sum));
         roundTrip.add(o.roundTrip);
         o.jobs.forEach((id, a) -> jobs.computeIfAbsent(id, k -> new JobArrival()).add(a.first, a.last, a.connections));
+        reconnects += o.reconnects;
+        returned += o.returned;
+        stillOut += o.stillOut;
+        outOfWorkSeconds += o.outOfWorkSeconds;
+        outOfWork.add(o.outOfWork);
     }
 
     private static final String PREFIX = "loadgen-report ";
@@ -142,6 +188,8 @@ public final class LoadReport {
         rejectedByCode.forEach((k, v) -> out.add(PREFIX + "rejected " + k + " " + v));
         closeReasons.forEach((k, v) -> out.add(PREFIX + "close " + v + " " + k));
         out.add(PREFIX + "rtt " + roundTrip.encode());
+        out.add(PREFIX + "lost " + reconnects + " " + returned + " " + stillOut + " " + outOfWorkSeconds);
+        out.add(PREFIX + "out " + outOfWork.encode());
         jobs.forEach((id, a) -> out.add(PREFIX + "job " + id + " " + a.first + " " + a.last + " " + a.connections));
         out.add(PREFIX + "end");
         return out;
@@ -184,6 +232,14 @@ public final class LoadReport {
                 case "rejected" -> r.rejectedByCode.merge(Integer.parseInt(p[1]), Long.parseLong(p[2]), Long::sum);
                 case "close" -> r.closeReasons.merge(p[2], Long.parseLong(p[1]), Long::sum);
                 case "rtt" -> r.roundTrip.add(LatencyHistogram.decode(line.substring(PREFIX.length() + "rtt ".length())));
+                case "lost" -> {
+                    String[] l = line.substring(PREFIX.length() + "lost ".length()).split(" ");
+                    r.reconnects = Long.parseLong(l[0]);
+                    r.returned = Long.parseLong(l[1]);
+                    r.stillOut = Long.parseLong(l[2]);
+                    r.outOfWorkSeconds = Double.parseDouble(l[3]);
+                }
+                case "out" -> r.outOfWork.add(LatencyHistogram.decode(line.substring(PREFIX.length() + "out ".length())));
                 case "job" -> {
                     String[] j = line.substring(PREFIX.length() + "job ".length()).split(" ");
                     r.jobs.computeIfAbsent(j[0], k -> new JobArrival())

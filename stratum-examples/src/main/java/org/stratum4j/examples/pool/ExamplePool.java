@@ -287,10 +287,6 @@ public final class ExamplePool implements AutoCloseable {
     }
 
     /**
-     * Stops the chain, then the server (flushing what miners are owed), the stats endpoint, the
-     * share log, and the share store (after copying what the log holds, for up to 10 s).
-     */
-    /**
      * Leaves gracefully, for a rolling restart behind a balancer: {@code /health} says 503 at
      * once, the server stops accepting and tells its miners to reconnect, spread over
      * {@code --drain-seconds}, then everything is closed as by {@link #close} (the share store
@@ -330,6 +326,10 @@ public final class ExamplePool implements AutoCloseable {
     /** How long the database may be away, with shares waiting, before {@code /health} sends miners elsewhere. */
     public static final Duration STORE_AWAY_LIMIT = Duration.ofMinutes(10);
 
+    /**
+     * Stops the chain, then the server (flushing what miners are owed), the stats endpoint, the
+     * share log, and the share store (after copying what the log holds, for up to 10 s).
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -3,11 +3,14 @@ package org.stratum4j.examples.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +23,10 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stratum4j.core.bitcoin.Difficulty;
+import org.stratum4j.core.bitcoin.Sha256Hash;
+import org.stratum4j.examples.demo.DemoChain;
+import org.stratum4j.examples.demo.DemoNode;
 import org.stratum4j.examples.pool.PoolMain;
 import org.stratum4j.examples.testing.TestPools;
 import org.stratum4j.examples.testing.TestPostgres;
@@ -27,9 +34,11 @@ import org.stratum4j.examples.testing.ValidShareMiner;
 
 /**
  * Three pool processes behind a real HAProxy (the repository's deploy/cluster/haproxy.cfg.in) on
- * one real PostgreSQL: a drained process sends its miners to the others without a refused or lost
- * share; a killed one's miners mine again elsewhere within 10 s, and after its restart on the same
- * journal every acknowledged share is in the database once.
+ * one real PostgreSQL, following one node (the demo chain over Bitcoin Core's RPC): a block found
+ * through any process moves every process's miners to a clean job; a drained process sends its
+ * miners to the others without a refused or lost share; a killed one's miners mine again elsewhere
+ * within 10 s, and after its restart on the same journal every acknowledged share is in the database
+ * once.
  */
 class ClusterTest {
 
@@ -63,6 +72,7 @@ class ClusterTest {
         final AtomicLong longestGapMillis = new AtomicLong();
         volatile boolean stop;
         volatile long lastAckNanos = System.nanoTime();
+        volatile ValidShareMiner current;
 
         Miner(int port, String worker, long first) {
             this.port = port;
@@ -75,6 +85,7 @@ class ClusterTest {
             long counter = first;
             while (!stop) {
                 try (ValidShareMiner m = new ValidShareMiner(port, worker, 8)) {
+                    current = m;
                     boolean resumed = sessions.incrementAndGet() > 1;
                     boolean[] firstSeen = {false};
                     m.mine(counter, 40, () -> {
@@ -114,7 +125,10 @@ class ClusterTest {
     @Test
     void drainAndKillNineBehindHaproxyLoseNoShare(@TempDir Path dir) throws Exception {
         Path haproxy = haproxy();
-        try (TestPostgres pg = TestPostgres.start()) {
+        // About one share in 500 is a block: a new tip every couple of seconds, found through every process.
+        try (TestPostgres pg = TestPostgres.start();
+             DemoNode node = DemoNode.start(DemoChain.builder().networkDifficulty(Difficulty.of("0.000005")).build(),
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "demo", "cluster", Duration.ofSeconds(20))) {
             pg.createDatabase("cluster");
             String url = pg.url("cluster");
             int[] ports = new int[POOLS];
@@ -136,7 +150,7 @@ class ClusterTest {
             List<Thread> threads = new ArrayList<>();
             try {
                 for (int i = 0; i < POOLS; i++) {
-                    pools[i] = startPool(dir, url, i, ports[i], stats[i]);
+                    pools[i] = startPool(dir, url, node, i, ports[i], stats[i]);
                 }
                 for (int i = 0; i < POOLS; i++) {
                     TestPools.awaitListening(pools[i], ports[i]);
@@ -159,6 +173,35 @@ class ClusterTest {
                 }
                 awaitShares(miners, 100);
 
+                // Every process follows the node: each new tip reaches every miner, whichever process found it.
+                long slowestMillis = 0;
+                int followed = 0;
+                Sha256Hash seen = node.chain().tip();
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (followed < 5 && System.nanoTime() < until) {
+                    Sha256Hash tip = node.chain().tip();
+                    if (tip.equals(seen)) {
+                        Thread.sleep(2);
+                        continue;
+                    }
+                    seen = tip;
+                    long t0 = System.nanoTime();
+                    boolean all = false;
+                    while (!all && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2) && node.chain().tip().equals(tip)) {
+                        all = miners.stream().allMatch(m -> m.current != null && m.current.currentJob().prevHash().equals(tip)
+                                && m.current.currentJob().cleanJobs());
+                        Thread.sleep(1);
+                    }
+                    if (node.chain().tip().equals(tip)) {
+                        assertThat(all).as("every miner on every process has a clean job on the new tip %s", tip).isTrue();
+                        slowestMillis = Math.max(slowestMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                        followed++;
+                    }
+                }
+                assertThat(followed).as("new tips that every miner followed").isEqualTo(5);
+                System.out.printf("cluster: 5 new tips reached all miners on all processes, the slowest %d ms after the node had it%n",
+                        slowestMillis);
+
                 // Drain process 0: its miners are told to reconnect and land on the others; nothing is refused.
                 pools[0].destroy();
                 assertThat(pools[0].waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -176,7 +219,7 @@ class ClusterTest {
                     assertThat(m.longestGapMillis.get()).as("%s without work", m.worker).isLessThan(10_000);
                 }
                 // Process 1 comes back on the same journal.
-                pools[1] = startPool(dir, url, 1, ports[1], stats[1]);
+                pools[1] = startPool(dir, url, node, 1, ports[1], stats[1]);
                 TestPools.awaitListening(pools[1], ports[1]);
                 awaitShares(miners, total(miners) + 100);
             } finally {
@@ -212,6 +255,16 @@ class ClusterTest {
                 }
             }
             assertThat(rows).as("every acknowledged share in the database").containsAll(acknowledged);
+            Set<Integer> finders = new HashSet<>();
+            try (Connection c = pg.connect("pool", "cluster"); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT hash, instance_id FROM blocks WHERE status <> 'rejected'")) {
+                while (r.next()) {
+                    assertThat(node.chain().lookup(Sha256Hash.fromDisplayHex(r.getString(1)))).as("block %s is on the node",
+                            r.getString(1)).isPresent();
+                    finders.add(r.getInt(2));
+                }
+            }
+            assertThat(finders).as("processes whose miners found blocks (each row says which)").hasSizeGreaterThanOrEqualTo(2);
             assertThat(acknowledged.size()).isGreaterThan(500);
             System.out.printf("cluster: %d shares acknowledged, all in the database (%d rows); sessions %d; longest time without an"
                     + " acknowledged share after a move %d ms; unanswered at the kill %d%n", acknowledged.size(), rows.size(),
@@ -221,9 +274,11 @@ class ClusterTest {
         }
     }
 
-    static Process startPool(Path dir, String url, int instance, int port, int stats) throws Exception {
+    static Process startPool(Path dir, String url, DemoNode node, int instance, int port, int stats) throws Exception {
         return new ProcessBuilder(TestPools.childCommand("--bind", "127.0.0.1", "--port", Integer.toString(port), "--stats-port",
-                Integer.toString(stats), "--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS, "--payout-scheme", "pool-address",
+                Integer.toString(stats), "--chain", "bitcoind", "--rpc-url", node.url().toString(), "--rpc-user", "demo", "--rpc-password",
+                "cluster",
+                "--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS, "--payout-scheme", "pool-address",
                 "--difficulty", ValidShareMiner.DIFFICULTY, "--vardiff", "off", "--vardiff-min", ValidShareMiner.DIFFICULTY,
                 "--database", url, "--share-log", dir.resolve("journal-" + instance + ".jsonl").toString(), "--instance-id",
                 Integer.toString(instance), "--proxy-protocol", "--drain-seconds", "2"))

@@ -30,7 +30,7 @@ class LoadGeneratorTest {
         try (ExamplePool pool = pool("--demo-block-interval", "0.7")) {
             InetSocketAddress at = pool.boundAddresses().get(0);
             LoadGenerator.Settings s = new LoadGenerator.Settings(at, 300, 0, true, PoolMain.DEMO_ADDRESS + ".load", 600,
-                    Duration.ZERO, Duration.ofSeconds(3), System.currentTimeMillis() + 1500, 2000, Duration.ofSeconds(5), 2);
+                    Duration.ZERO, Duration.ofSeconds(3), System.currentTimeMillis() + 1500, 2000, Duration.ofSeconds(5), 2, null);
             LoadReport r = new LoadGenerator(s).run();
 
             assertThat(r.connectionsHeld()).isEqualTo(300);
@@ -81,7 +81,7 @@ class LoadGeneratorTest {
             try (ExamplePool pool = pool("--ban-threshold", threshold)) {
                 LoadGenerator.Settings s = new LoadGenerator.Settings(pool.boundAddresses().get(0), 4, 0, true,
                         PoolMain.DEMO_ADDRESS + ".flood", 200, Duration.ZERO, Duration.ofSeconds(2), System.currentTimeMillis() + 500,
-                        1000, Duration.ofSeconds(2), 1);
+                        1000, Duration.ofSeconds(2), 1, null);
                 LoadReport r = new LoadGenerator(s).run();
                 if (threshold.equals("0")) {
                     assertThat(r.closedByPool()).isZero();
@@ -93,6 +93,36 @@ class LoadGeneratorTest {
                     assertThat(r.answered()).isBetween(4 * 19L, 4 * 21L);
                 }
             }
+        }
+    }
+
+    @Test
+    void connectionsToldToReconnectComeBackAndTheirTimeWithoutWorkIsReported() throws Exception {
+        ExamplePool first = pool("--drain-seconds", "1");
+        int port = first.boundAddresses().get(0).getPort();
+        LoadGenerator.Settings s = new LoadGenerator.Settings(first.boundAddresses().get(0), 50, 0, true, PoolMain.DEMO_ADDRESS + ".load",
+                100, Duration.ZERO, Duration.ofSeconds(6), System.currentTimeMillis() + 1000, 1000, Duration.ofSeconds(2), 1,
+                Duration.ofMillis(300));
+        java.util.concurrent.CompletableFuture<LoadReport> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new LoadGenerator(s).run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(2500);
+        // A rolling restart on one port: the first process drains (client.reconnect to all, spread over 1 s), the next one takes over.
+        first.drain();
+        try (ExamplePool second = pool("--port", Integer.toString(port))) {
+            LoadReport r = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.connectionsHeld()).isEqualTo(50);
+            assertThat(r.closeReasons).containsKey("told to reconnect");
+            assertThat(r.returned()).as("every connection lost was back at work").isEqualTo(r.returned() + r.stillOut()).isGreaterThanOrEqualTo(50);
+            assertThat(r.outOfWork().count()).isEqualTo(r.returned());
+            // Each waited for the old process to close its port, at most a random 0.3 s (doubled per failed try), then for a job.
+            assertThat(r.outOfWork().max()).isLessThan(5_000_000);
+            assertThat(r.outOfWorkSeconds()).isGreaterThan(0);
+            assertThat(second.server().metrics().acceptedConnections()).as("all on the new process").isGreaterThanOrEqualTo(50);
         }
     }
 
@@ -123,6 +153,9 @@ class LoadGeneratorTest {
         r.roundTrip.record(4000);
         r.jobs.computeIfAbsent("1a2b", k -> new LoadReport.JobArrival()).arrived(1_000_000);
         r.jobs.get("1a2b").arrived(3_000_000);
+        r.reconnects = 7;
+        r.outOfWork(2_000_000, true);
+        r.outOfWork(500_000_000, false);
         LoadReport back = LoadReport.decode(r.encode());
         LoadReport merged = new LoadReport();
         merged.merge(back);
@@ -135,5 +168,10 @@ class LoadGeneratorTest {
         assertThat(merged.submitsSent()).isEqualTo(200);
         assertThat(merged.jobs().get("1a2b").connections()).isEqualTo(4);
         assertThat(merged.closeReasons).containsEntry("closed by pool", 2L);
+        assertThat(merged.reconnects()).isEqualTo(14);
+        assertThat(merged.returned()).isEqualTo(2);
+        assertThat(merged.stillOut()).isEqualTo(2);
+        assertThat(merged.outOfWork().max()).isEqualTo(2_000);
+        assertThat(merged.outOfWorkSeconds()).isCloseTo(1.004, org.assertj.core.data.Offset.offset(1e-9));
     }
 }

@@ -33,6 +33,12 @@ haproxy_bin=$(command -v haproxy || echo /usr/sbin/haproxy)
 if [[ ! -f $jar ]]; then
   ./mvnw -q -pl stratum-examples -am package -DskipTests
 fi
+# The processes run a copy: a rebuild of the repository must not change the jar under running JVMs
+# (they load classes from it lazily, and fail when it changes). For a rolling upgrade, copy the new
+# jar beside this one under another name, point pool-i.cmd at it and restart the pools one by one;
+# never overwrite a jar a process runs from.
+cp "$jar" "$work/stratum-example-pool.jar"
+jar=$work/stratum-example-pool.jar
 
 pids=()
 pg_ctl_cmd=()
@@ -96,7 +102,7 @@ chain_args=(--chain bitcoind --rpc-url "$RPC_URL")
 servers=""
 for i in $(seq 0 $((n - 1))); do
   cmd=(java -jar "$jar" --bind 127.0.0.1 --port $((base + i)) --stats-port $((stats_base + i)) --instance-id "$i" --proxy-protocol
-       "${chain_args[@]}" --mode pool --payout-address "$demo_address" --database "$DATABASE" --share-log "$work/journal-$i.jsonl")
+       "${chain_args[@]}" --reconnect-address "127.0.0.1:$front" --mode pool --payout-address "$demo_address" --database "$DATABASE" --share-log "$work/journal-$i.jsonl")
   # shellcheck disable=SC2206
   cmd+=(${POOL_ARGS:-})
   printf '%q ' "${cmd[@]}" > "$work/pool-$i.cmd"

@@ -295,7 +295,8 @@ public final class ExamplePool implements AutoCloseable {
     public void drain() {
         draining = true;
         LOG.info("draining over {} s", config.drainSeconds);
-        server.drain(Duration.ofMillis(Math.round(config.drainSeconds * 1000)));
+        server.drain(Duration.ofMillis(Math.round(config.drainSeconds * 1000)),
+                new org.stratum4j.core.protocol.Reconnect(config.reconnectHost, config.reconnectPort, null));
         close();
     }
 

@@ -104,6 +104,9 @@ public final class PoolConfig {
             new Option("event-loops", "N", "the number of cores", "threads that serve miner connections"),
             new Option("instance-id", "0..255", "0", "first byte of every extranonce1 and end of every job id: distinct per pool"
                     + " process behind one balancer"),
+            new Option("reconnect-address", "HOST:PORT", "none", "the address miners dial (the balancer's public name and port),"
+                    + " named in the client.reconnect a drain sends: cpuminer acts only on one that names an address; without it the"
+                    + " message names none, and most miners dial the address they used"),
             new Option("drain-seconds", "SECONDS", "30", "on SIGTERM: stop accepting, tell miners to reconnect spread over this"
                     + " long, then close the rest, copy the journal into the database and exit 0"),
             new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
@@ -145,6 +148,9 @@ public final class PoolConfig {
     boolean proxyProtocol;
     int instanceId;
     double drainSeconds = 30;
+    /** Host and port named in a drain's client.reconnect, or null. */
+    String reconnectHost;
+    Integer reconnectPort;
     int maxConnections = 100_000;
     int maxConnectionsPerAddress = 1000;
     Integer eventLoops;
@@ -326,6 +332,16 @@ public final class PoolConfig {
         }
         if (m.containsKey("drain-seconds")) {
             drainSeconds = number("drain-seconds", single(m, "drain-seconds"), 0, 3600);
+        }
+        if (m.containsKey("reconnect-address")) {
+            String v = single(m, "reconnect-address");
+            int colon = v.lastIndexOf(':');
+            String host = colon > 0 ? v.substring(0, colon) : "";
+            if (host.isEmpty() || host.length() > 253 || !host.chars().allMatch(ch -> ch > ' ' && ch < 127 && ch != '"' && ch != '\\')) {
+                throw new ConfigException("--reconnect-address " + v + ": expected HOST:PORT, like pool.example.com:3333");
+            }
+            reconnectHost = host;
+            reconnectPort = whole("reconnect-address", v.substring(colon + 1), 1, 65535);
         }
         if (m.containsKey("max-connections")) {
             maxConnections = whole("max-connections", single(m, "max-connections"), 1, 10_000_000);

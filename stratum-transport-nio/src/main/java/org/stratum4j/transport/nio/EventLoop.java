@@ -107,11 +107,10 @@ final class EventLoop implements Runnable {
     }
 
     /**
-     * Tells up to {@code count} more of this loop's miners to reconnect ({@code client.reconnect}
-     * without arguments: the same address, which a balancer sends to another process), subscribed
-     * ones first in no particular order.
+     * Tells up to {@code count} more of this loop's miners to reconnect with {@code message},
+     * subscribed ones first in no particular order.
      */
-    void tellToReconnect(int count) {
+    void tellToReconnect(int count, org.stratum4j.core.protocol.Reconnect message) {
         execute(() -> {
             int told = 0;
             for (NioConnection c : connections) {
@@ -120,15 +119,13 @@ final class EventLoop implements Runnable {
                 }
                 if (!c.toldToReconnect && c.session != null) {
                     c.toldToReconnect = true;
-                    c.send(RECONNECT);
+                    c.send(message);
                     dirty(c);
                     told++;
                 }
             }
         });
     }
-
-    private static final org.stratum4j.core.protocol.Reconnect RECONNECT = new org.stratum4j.core.protocol.Reconnect(null, null, null);
 
     /** Queues {@code c} for one flush at the end of this loop iteration. */
     void dirty(NioConnection c) {

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.engine.Announcement;
 import org.stratum4j.core.engine.PoolEngine;
+import org.stratum4j.core.protocol.Reconnect;
 
 /**
  * A Stratum server on plain {@code java.nio}: one acceptor thread and N event loops (default: one
@@ -146,7 +147,17 @@ public final class StratumServer implements AutoCloseable {
      * at once, then closes whoever is still connected (as {@link #close}). Blocks until done.
      */
     public void drain(Duration window) {
+        drain(window, new Reconnect(null, null, null));
+    }
+
+    /**
+     * {@link #drain(Duration)} with the {@code client.reconnect} to send, for instance one that
+     * names the balancer's public address: some miners (cpuminer) act only on a message with a
+     * host and a port, while most reconnect to the address they used when it has none.
+     */
+    public void drain(Duration window, Reconnect message) {
         Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(message, "message");
         if (window.isNegative()) {
             throw new IllegalArgumentException("drain window " + window + " is negative");
         }
@@ -176,7 +187,7 @@ public final class StratumServer implements AutoCloseable {
                 // Step k tells the k-th equal part of what the loop had at the start; the last step tells the rest.
                 long upTo = (atStart[i] * step + steps - 1) / steps;
                 long before = (atStart[i] * (step - 1) + steps - 1) / steps;
-                loops.get(i).tellToReconnect(step == steps ? Integer.MAX_VALUE : (int) (upTo - before));
+                loops.get(i).tellToReconnect(step == steps ? Integer.MAX_VALUE : (int) (upTo - before), message);
             }
             long wait = start + TimeUnit.MILLISECONDS.toNanos(step * DRAIN_STEP_MILLIS) - System.nanoTime();
             if (wait > 0) {

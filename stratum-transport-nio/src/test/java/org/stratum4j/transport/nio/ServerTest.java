@@ -1,6 +1,7 @@
 package org.stratum4j.transport.nio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,7 @@ import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.core.job.Job;
 import org.stratum4j.core.protocol.Notify;
+import org.stratum4j.core.protocol.Reconnect;
 import org.stratum4j.core.protocol.Response;
 
 /** The server over loopback: the engine's answers on the wire, framing, limits and hostile clients. */
@@ -127,6 +130,62 @@ class ServerTest {
     }
 
     @Test
+    void aDrainTellsEveryMinerWhereToReconnectSpreadOverTheWindowThenClosesTheRest() throws Exception {
+        server.announce(engine.newTemplate(template(1)));
+        List<LineClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                LineClient c = new LineClient(address);
+                ready(c);
+                clients.add(c);
+            }
+            CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> server.drain(Duration.ofSeconds(1),
+                    new Reconnect("pool.example.com", 3333, null)));
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (LineClient c : clients) {
+                Reconnect r = c.next(Reconnect.class);
+                assertThat(r.host()).isEqualTo("pool.example.com");
+                assertThat(r.port()).isEqualTo(3333);
+                long now = System.nanoTime();
+                first = Math.min(first, now);
+                last = Math.max(last, now);
+            }
+            // Ten miners over a second in 100 ms steps (five per event loop): not all at once.
+            assertThat(TimeUnit.NANOSECONDS.toMillis(last - first)).isGreaterThanOrEqualTo(400);
+            // These miners ignore the message: the drain closes them when its window is over.
+            for (LineClient c : clients) {
+                assertThat(c.closedByServer()).isTrue();
+            }
+            drain.get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> new LineClient(address).close()).isInstanceOf(IOException.class);
+        } finally {
+            for (LineClient c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aDrainEndsAsSoonAsEveryMinerHasGone() throws Exception {
+        server.announce(engine.newTemplate(template(1)));
+        List<LineClient> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            LineClient c = new LineClient(address);
+            ready(c);
+            clients.add(c);
+        }
+        CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> server.drain(Duration.ofSeconds(60)));
+        Thread.sleep(300);
+        assertThat(drain).isNotDone();
+        for (LineClient c : clients) {
+            c.close(); // miners that go on their own (or on a message) before their turn
+        }
+        // Well before the 60 s window: nobody is left to wait for.
+        drain.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
     void pipelinedRequestsSplitAcrossPacketsAreAnsweredInOrder() throws Exception {
         server.announce(engine.newTemplate(template(1)));
         try (LineClient c = new LineClient(address)) {
@@ -196,7 +255,7 @@ class ServerTest {
             assertThat(server.metrics().closesByReason()).containsKey("slow reader");
             Notify n;
             do {
-                n = received.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                n = received.poll(10, TimeUnit.SECONDS);
                 assertThat(n).as("the honest miner keeps getting jobs; closes %s, received so far %d", server.metrics().closesByReason(), received.size()).isNotNull();
             } while (!n.jobId().equals(last.job().id()));
             reader.interrupt();
@@ -378,15 +437,15 @@ class ServerTest {
             miners.add(c);
         }
         long started = System.nanoTime();
-        Thread drain = new Thread(() -> server.drain(java.time.Duration.ofMillis(1000)));
+        Thread drain = new Thread(() -> server.drain(Duration.ofMillis(1000)));
         drain.start();
         List<Long> toldAtMillis = new CopyOnWriteArrayList<>();
         List<Thread> readers = new java.util.ArrayList<>();
         for (LineClient c : miners) {
             Thread t = new Thread(() -> {
                 try {
-                    c.next(org.stratum4j.core.protocol.Reconnect.class);
-                    toldAtMillis.add(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    c.next(Reconnect.class);
+                    toldAtMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 } catch (IOException e) {
                     // closed before being told: counted as missing below
                 }
@@ -417,7 +476,7 @@ class ServerTest {
     @Test
     void aDrainWithNoMinersLeftEndsWithoutWaitingOutItsWindow() {
         long started = System.nanoTime();
-        server.drain(java.time.Duration.ofSeconds(60));
-        assertThat(java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+        server.drain(Duration.ofSeconds(60));
+        assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
     }
 }

@@ -1,0 +1,116 @@
+package org.stratum4j.examples.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Worker, node and database alerts fire once per change, and their JSON says what happened. */
+class AlertWatchTest {
+
+    static final class TestClock extends Clock {
+        volatile Instant now = Instant.parse("2026-12-04T12:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
+
+    final TestClock clock = new TestClock();
+    final Map<String, Instant> lastShares = new ConcurrentHashMap<>();
+    final List<Alert> sent = new CopyOnWriteArrayList<>();
+    volatile boolean node = true;
+    volatile boolean database = true;
+    final AlertWatch watch = new AlertWatch(clock, Duration.ofMinutes(10), () -> Map.copyOf(lastShares), () -> node, () -> database,
+            sent::add);
+
+    @Test
+    void aWorkerThatStopsIsReportedOnceAndAgainWhenItIsBack() {
+        String worker = "bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms.rig1";
+        lastShares.put(worker, clock.now);
+        clock.advance(Duration.ofMinutes(9));
+        watch.check();
+        assertThat(sent).isEmpty();
+        clock.advance(Duration.ofMinutes(1));
+        watch.check();
+        watch.check();
+        clock.advance(Duration.ofMinutes(30));
+        watch.check();
+        assertThat(sent).hasSize(1);
+        Alert off = sent.get(0);
+        assertThat(off.event()).isEqualTo(Alert.WORKER_OFFLINE);
+        assertThat(off.fields()).containsEntry("worker", worker).containsEntry("address", "bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms")
+                .containsEntry("offline_seconds", 600L).containsEntry("last_share", "2026-12-04T12:00:00Z");
+
+        lastShares.put(worker, clock.now);
+        watch.check();
+        watch.check();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(1).event()).isEqualTo(Alert.WORKER_BACK);
+        assertThat(sent.get(1).fields()).containsEntry("was_offline_seconds", 2400L);
+        assertThat(sent.get(1).id()).isGreaterThan(off.id());
+
+        // It can go offline again, and a worker the statistics forget is no longer watched.
+        clock.advance(Duration.ofMinutes(10));
+        watch.check();
+        assertThat(sent).hasSize(3);
+        lastShares.remove(worker);
+        watch.check();
+        lastShares.put(worker, clock.now);
+        watch.check();
+        assertThat(sent).hasSize(3);
+    }
+
+    @Test
+    void theNodeAndTheDatabaseAreReportedWhenLostAndWhenBack() {
+        watch.check();
+        assertThat(sent).isEmpty();
+        node = false;
+        watch.check();
+        watch.check();
+        database = false;
+        watch.check();
+        node = true;
+        database = true;
+        watch.check();
+        assertThat(sent).extracting(Alert::event).containsExactly(Alert.NODE_UNREACHABLE, Alert.DATABASE_UNREACHABLE,
+                Alert.NODE_RECOVERED, Alert.DATABASE_RECOVERED);
+    }
+
+    @Test
+    void theJsonCarriesTheEventTheTimeAndTheFieldsInOrder() {
+        Alert a = new Alert(Alert.WORKER_OFFLINE, Instant.parse("2026-12-04T12:10:00Z"), 7,
+                new java.util.LinkedHashMap<>(Map.of("worker", "a.<script>\"x\"")));
+        String json = new String(a.toJson(), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"event\":\"worker_offline\",\"id\":7,\"time\":\"2026-12-04T12:10:00Z\","
+                + "\"time_epoch_seconds\":1796386200,\"worker\":\"a.<script>\\\"x\\\"\"}");
+        assertThatThrownBy(() -> new Alert("x", Instant.EPOCH, 1, Map.of("bad", new Object()))).hasMessageContaining("values are strings");
+        assertThatThrownBy(() -> new AlertWatch(clock, Duration.ofSeconds(5), Map::of, null, null, sent::add))
+                .hasMessageContaining("outside 1 minute .. 7 days");
+    }
+}

@@ -54,6 +54,11 @@ public final class WebhookSender implements Consumer<Alert>, AutoCloseable {
         }
     }
 
+    /** How many webhooks it sends to. */
+    public int webhooks() {
+        return hooks.size();
+    }
+
     /** Events delivered (answered 2xx), over all webhooks. */
     public long delivered() {
         return hooks.stream().mapToLong(h -> h.delivered.get()).sum();

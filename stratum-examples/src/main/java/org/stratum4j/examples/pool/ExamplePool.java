@@ -55,11 +55,14 @@ public final class ExamplePool implements AutoCloseable {
     private volatile boolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final PoolPayouts payouts;
+    private final PoolAlerts alerts;
     private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
-                        DemoChain demo, PoolStats stats, PoolStorage storage, PoolPayouts payouts, StatsServer statsServer) {
+                        DemoChain demo, PoolStats stats, PoolStorage storage, PoolPayouts payouts, PoolAlerts alerts,
+                        StatsServer statsServer) {
         this.storage = storage;
+        this.alerts = alerts;
         this.payouts = payouts;
         this.config = config;
         this.network = network;
@@ -124,11 +127,13 @@ public final class ExamplePool implements AutoCloseable {
                                     DemoChain demo) throws ConfigException {
         PoolStorage storage = PoolStorage.open(c, clock, chain);
         PoolPayouts payouts = null;
+        PoolAlerts alerts = PoolAlerts.open(c);
         try {
             // After the store: it has brought the database's schema up to date.
             payouts = PoolPayouts.choose(c, network, clock);
-            return serve(c, clock, network, chain, submitter, demo, payouts, storage);
+            return serve(c, clock, network, chain, submitter, demo, payouts, storage, alerts);
         } catch (ConfigException | RuntimeException e) {
+            alerts.close();
             if (payouts != null) {
                 payouts.close();
             }
@@ -138,7 +143,8 @@ public final class ExamplePool implements AutoCloseable {
     }
 
     private static ExamplePool serve(PoolConfig c, Clock clock, Network network, TemplateSource chain, BlockSubmitter submitter,
-                                     DemoChain demo, PoolPayouts payouts, PoolStorage storage) throws ConfigException {
+                                     DemoChain demo, PoolPayouts payouts, PoolStorage storage, PoolAlerts alerts)
+            throws ConfigException {
         // Pool mode paying its own address shows how a window of twice the network difficulty would split the next block
         // (resized with every template). With payouts in the coinbase the payout book's window is the real one, across
         // every process: a second one here would cost every share a lock and show a different split.
@@ -153,7 +159,7 @@ public final class ExamplePool implements AutoCloseable {
                 .payouts(payouts.payouts)
                 .payoutPerWorker(payouts.perWorker)
                 .authorizer(payouts.authorizer)
-                .blockSubmitter(payouts.recording(storage.recording(submitter)))
+                .blockSubmitter(alerts.recording(payouts.recording(storage.recording(submitter))))
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
                 .instanceId(c.instanceId)
@@ -210,7 +216,8 @@ public final class ExamplePool implements AutoCloseable {
             }
             server.announce(engine.newTemplate(t));
         }));
-        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, statsServer);
+        alerts.watch(clock, stats, chain, storage.store());
+        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, alerts, statsServer);
         unready.set(pool::unready);
         pool.banner();
         return pool;
@@ -240,6 +247,7 @@ public final class ExamplePool implements AutoCloseable {
         }
         payouts.describe(LOG);
         storage.describe(LOG, config);
+        alerts.describe(LOG);
         if (demo != null) {
             LOG.info("demo chain: network difficulty {}, blocks pay whoever finds them; a demo address to mine to: {}",
                     String.format(java.util.Locale.ROOT, "%.4g", demo.networkDifficulty()), PoolMain.DEMO_ADDRESS);
@@ -344,6 +352,7 @@ public final class ExamplePool implements AutoCloseable {
         // The payout book records the blocks it was told of before the store stops following them.
         payouts.close();
         storage.close();
+        alerts.close();
         LOG.info("stopped");
     }
 }

@@ -109,6 +109,9 @@ public final class PoolConfig {
                     + " message names none, and most miners dial the address they used"),
             new Option("drain-seconds", "SECONDS", "30", "on SIGTERM: stop accepting, tell miners to reconnect spread over this"
                     + " long, then close the rest, copy the journal into the database and exit 0"),
+            new Option("alert-webhook", "URL", "none", "POST a JSON event here when a worker goes offline or comes back, a block is"
+                    + " found, or the node or the database is lost or back (repeatable; retried, never slows mining)"),
+            new Option("alert-offline-minutes", "MINUTES", "10", "a worker that sent shares and has sent none for this long is offline"),
             new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
             new Option("help", null, "", "print this help and exit"));
 
@@ -148,6 +151,8 @@ public final class PoolConfig {
     boolean proxyProtocol;
     int instanceId;
     double drainSeconds = 30;
+    List<URI> alertWebhooks = List.of();
+    double alertOfflineMinutes = 10;
     /** Host and port named in a drain's client.reconnect, or null. */
     String reconnectHost;
     Integer reconnectPort;
@@ -332,6 +337,26 @@ public final class PoolConfig {
         }
         if (m.containsKey("drain-seconds")) {
             drainSeconds = number("drain-seconds", single(m, "drain-seconds"), 0, 3600);
+        }
+        if (m.containsKey("alert-webhook")) {
+            List<URI> hooks = new ArrayList<>();
+            for (String v : m.get("alert-webhook")) {
+                URI u;
+                try {
+                    u = new URI(v.strip());
+                } catch (java.net.URISyntaxException e) {
+                    throw new ConfigException("--alert-webhook " + v + " is not a URL: " + e.getMessage());
+                }
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+                    throw new ConfigException("--alert-webhook " + v + " must be an http:// or https:// URL with a host");
+                }
+                hooks.add(u);
+            }
+            alertWebhooks = List.copyOf(hooks);
+        }
+        if (m.containsKey("alert-offline-minutes")) {
+            alertOfflineMinutes = number("alert-offline-minutes", single(m, "alert-offline-minutes"), 1, 10_080);
         }
         if (m.containsKey("reconnect-address")) {
             String v = single(m, "reconnect-address");

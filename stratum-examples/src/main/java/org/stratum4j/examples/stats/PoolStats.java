@@ -91,6 +91,17 @@ public final class PoolStats implements ShareSink {
         return out;
     }
 
+    /** Each worker's last accepted share. */
+    public Map<String, Instant> lastShares() {
+        Map<String, Instant> out = new java.util.HashMap<>();
+        workers.forEach((name, w) -> {
+            synchronized (w) {
+                out.put(name, w.lastShare);
+            }
+        });
+        return out;
+    }
+
     /** Estimated pool hashrate (H/s) from the last ten minutes of accepted share difficulty. */
     public double hashrate() {
         long now = clock.instant().getEpochSecond();

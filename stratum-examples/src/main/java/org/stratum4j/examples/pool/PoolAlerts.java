@@ -1,0 +1,83 @@
+package org.stratum4j.examples.pool;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.stratum4j.core.engine.BlockSubmitter;
+import org.stratum4j.core.engine.TemplateSource;
+import org.stratum4j.examples.alerts.AlertWatch;
+import org.stratum4j.examples.alerts.WebhookSender;
+import org.stratum4j.examples.bitcoind.BitcoindChain;
+import org.stratum4j.examples.stats.PoolStats;
+import org.stratum4j.examples.store.ShareStore;
+
+/**
+ * The pool's alerts ({@code --alert-webhook}, {@code --alert-offline-minutes}): the webhook sender
+ * and the watch over workers, node, database and found blocks. Without a webhook it does nothing.
+ */
+final class PoolAlerts implements AutoCloseable {
+
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(15);
+
+    private final WebhookSender sender;
+    private final Duration offline;
+    private volatile AlertWatch watch;
+
+    private PoolAlerts(WebhookSender sender, Duration offline) {
+        this.sender = sender;
+        this.offline = offline;
+    }
+
+    static PoolAlerts open(PoolConfig c) {
+        if (c.alertWebhooks.isEmpty()) {
+            return new PoolAlerts(null, null);
+        }
+        WebhookSender.Builder b = WebhookSender.builder();
+        c.alertWebhooks.forEach(b::url);
+        return new PoolAlerts(b.build(), Duration.ofSeconds(Math.round(c.alertOfflineMinutes * 60)));
+    }
+
+    /** {@code next}, and a {@code block_found} event with the node's verdict for every block. */
+    BlockSubmitter recording(BlockSubmitter next) {
+        if (sender == null) {
+            return next;
+        }
+        return block -> next.submit(block).whenComplete((verdict, failure) -> {
+            AlertWatch w = watch;
+            if (w != null) {
+                w.blockFound(block, verdict, failure);
+            }
+        });
+    }
+
+    /** Starts watching the workers in {@code stats}, the node behind {@code chain} and the {@code store}. */
+    void watch(Clock clock, PoolStats stats, TemplateSource chain, Optional<ShareStore> store) {
+        if (sender == null) {
+            return;
+        }
+        BooleanSupplier node = chain instanceof BitcoindChain b ? b::nodeReachable : null;
+        BooleanSupplier database = store.<BooleanSupplier>map(s -> () -> s.status().reachable()).orElse(null);
+        AlertWatch w = new AlertWatch(clock, offline, stats::lastShares, node, database, sender);
+        w.start(CHECK_EVERY);
+        watch = w;
+    }
+
+    void describe(Logger log) {
+        if (sender != null) {
+            log.info("alerts: {} webhook(s); a worker is offline after {} min without a share", sender.webhooks(), offline.toMinutes());
+        }
+    }
+
+    @Override
+    public void close() {
+        AlertWatch w = watch;
+        if (w != null) {
+            w.close();
+        }
+        if (sender != null) {
+            sender.close();
+        }
+    }
+}

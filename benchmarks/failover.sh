@@ -14,6 +14,7 @@ rate=${RATE:-4000}
 reconnect=${RECONNECT_MS:-1000}
 drain=${DRAIN_SECONDS:-10}
 work=${WORK_DIR:-$(mktemp -d /tmp/stratum4j-failover.XXXXXX)}
+mkdir -p "$work"
 front=${FRONT_PORT:-13333}
 stats_base=${STATS_PORT_BASE:-18090}
 jar=stratum-examples/target/stratum-example-pool.jar
@@ -73,7 +74,4 @@ case $scenario in
 esac
 wait $loadgen || true
 cat "$work/loadgen.out"
-for i in 0 1 2; do
-  echo "pool $i: $(curl -s "http://127.0.0.1:$((stats_base + i))/stats" | head -c 300)"
-done
 echo "logs in $work"

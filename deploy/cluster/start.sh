@@ -97,7 +97,10 @@ fi
 chain_args=(--chain bitcoind --rpc-url "$RPC_URL")
 [[ -n ${RPC_COOKIE:-} ]] && chain_args+=(--rpc-cookie "$RPC_COOKIE")
 # The demo chain is made for CPU miners: share difficulties as low as the pool's own demo chain uses.
-[[ -n ${node_port:-} ]] && chain_args+=(--difficulty 0.001 --vardiff-min 0.00001)
+if [[ -n ${node_port:-} ]]; then
+  [[ " ${POOL_ARGS:-} " == *" --difficulty "* ]] || chain_args+=(--difficulty 0.001)
+  [[ " ${POOL_ARGS:-} " == *" --vardiff-min "* ]] || chain_args+=(--vardiff-min 0.00001)
+fi
 
 servers=""
 for i in $(seq 0 $((n - 1))); do

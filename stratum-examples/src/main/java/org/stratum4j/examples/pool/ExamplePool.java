@@ -56,13 +56,15 @@ public final class ExamplePool implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final PoolPayouts payouts;
     private final PoolAlerts alerts;
+    private final PoolWeb web;
     private final StatsServer statsServer;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
                         DemoChain demo, PoolStats stats, PoolStorage storage, PoolPayouts payouts, PoolAlerts alerts,
-                        StatsServer statsServer) {
+                        PoolWeb web, StatsServer statsServer) {
         this.storage = storage;
         this.alerts = alerts;
+        this.web = web;
         this.payouts = payouts;
         this.config = config;
         this.network = network;
@@ -148,7 +150,8 @@ public final class ExamplePool implements AutoCloseable {
         // Pool mode paying its own address shows how a window of twice the network difficulty would split the next block
         // (resized with every template). With payouts in the coinbase the payout book's window is the real one, across
         // every process: a second one here would cost every share a lock and show a different split.
-        PoolStats stats = new PoolStats(clock, storage.sink(),
+        PoolWeb web = PoolWeb.open(c, clock, storage.sink());
+        PoolStats stats = new PoolStats(clock, web.sink(storage.sink()),
                 c.mode == PoolConfig.Mode.POOL && c.payoutScheme == PoolConfig.PayoutScheme.POOL_ADDRESS ? new PplnsWindow(1) : null);
         DifficultyPolicy difficulty = c.vardiff
                 ? Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin).maximum(c.vardiffMax)
@@ -159,7 +162,7 @@ public final class ExamplePool implements AutoCloseable {
                 .payouts(payouts.payouts)
                 .payoutPerWorker(payouts.perWorker)
                 .authorizer(payouts.authorizer)
-                .blockSubmitter(alerts.recording(payouts.recording(storage.recording(submitter))))
+                .blockSubmitter(web.recording(alerts.recording(payouts.recording(storage.recording(submitter)))))
                 .difficultyPolicy(difficulty)
                 .initialDifficulty(c.difficulty)
                 .instanceId(c.instanceId)
@@ -210,14 +213,25 @@ public final class ExamplePool implements AutoCloseable {
                 throw new ConfigException(e.getMessage());
             }
         }
+        try {
+            web.start(clock);
+        } catch (ConfigException e) {
+            server.close();
+            if (statsServer != null) {
+                statsServer.close();
+            }
+            throw e;
+        }
         chain.start(payouts.refreshing(t -> {
+            web.template(t);
             if (stats.pplns() != null) {
                 stats.pplns().resize(2 * t.bits().difficulty());
             }
             server.announce(engine.newTemplate(t));
         }));
         alerts.watch(clock, stats, chain, storage.store());
-        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, alerts, statsServer);
+        ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, alerts, web,
+                statsServer);
         unready.set(pool::unready);
         pool.banner();
         return pool;
@@ -248,6 +262,7 @@ public final class ExamplePool implements AutoCloseable {
         payouts.describe(LOG);
         storage.describe(LOG, config);
         alerts.describe(LOG);
+        web.describe(LOG);
         if (demo != null) {
             LOG.info("demo chain: network difficulty {}, blocks pay whoever finds them; a demo address to mine to: {}",
                     String.format(java.util.Locale.ROOT, "%.4g", demo.networkDifficulty()), PoolMain.DEMO_ADDRESS);
@@ -287,6 +302,11 @@ public final class ExamplePool implements AutoCloseable {
     /** The payout book, when blocks pay miners in the coinbase ({@code --payout-scheme pplns-coinbase}). */
     public java.util.Optional<org.stratum4j.examples.payout.PayoutBook> payoutBook() {
         return payouts.book();
+    }
+
+    /** The dashboard's address, when {@code --web-port} was given. */
+    public java.util.Optional<InetSocketAddress> webAddress() {
+        return web.address();
     }
 
     /** The share store, when {@code --database} was given. */
@@ -349,6 +369,7 @@ public final class ExamplePool implements AutoCloseable {
         if (statsServer != null) {
             statsServer.close();
         }
+        web.close();
         // The payout book records the blocks it was told of before the store stops following them.
         payouts.close();
         storage.close();

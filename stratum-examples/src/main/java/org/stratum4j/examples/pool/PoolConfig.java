@@ -109,6 +109,9 @@ public final class PoolConfig {
                     + " message names none, and most miners dial the address they used"),
             new Option("drain-seconds", "SECONDS", "30", "on SIGTERM: stop accepting, tell miners to reconnect spread over this"
                     + " long, then close the rest, copy the journal into the database and exit 0"),
+            new Option("web-port", "PORT", "none", "the public dashboard: pool and miner pages with charts, and their JSON API"),
+            new Option("web-bind", "ADDRESS", "0.0.0.0", "address the dashboard listens on"),
+            new Option("web-title", "TEXT", "stratum4j pool", "the pool's name on the dashboard"),
             new Option("alert-webhook", "URL", "none", "POST a JSON event here when a worker goes offline or comes back, a block is"
                     + " found, or the node or the database is lost or back (repeatable; retried, never slows mining)"),
             new Option("alert-offline-minutes", "MINUTES", "10", "a worker that sent shares and has sent none for this long is offline"),
@@ -151,6 +154,9 @@ public final class PoolConfig {
     boolean proxyProtocol;
     int instanceId;
     double drainSeconds = 30;
+    Integer webPort;
+    InetAddress webBind;
+    String webTitle = "stratum4j pool";
     List<URI> alertWebhooks = List.of();
     double alertOfflineMinutes = 10;
     /** Host and port named in a drain's client.reconnect, or null. */
@@ -338,6 +344,16 @@ public final class PoolConfig {
         if (m.containsKey("drain-seconds")) {
             drainSeconds = number("drain-seconds", single(m, "drain-seconds"), 0, 3600);
         }
+        webPort = m.containsKey("web-port") ? port("web-port", single(m, "web-port")) : null;
+        if (m.containsKey("web-bind")) {
+            webBind = address("web-bind", single(m, "web-bind"));
+        }
+        if (m.containsKey("web-title")) {
+            webTitle = single(m, "web-title").strip();
+            if (webTitle.isEmpty() || webTitle.length() > 80) {
+                throw new ConfigException("--web-title: 1 to 80 characters");
+            }
+        }
         if (m.containsKey("alert-webhook")) {
             List<URI> hooks = new ArrayList<>();
             for (String v : m.get("alert-webhook")) {
@@ -467,6 +483,12 @@ public final class PoolConfig {
         if (!tlsPorts.isEmpty() && (tlsCert == null || tlsKey == null)) {
             throw new ConfigException("--tls-port needs --tls-cert and --tls-key (PEM files)");
         }
+        if (webPort != null && webPort != 0 && statsPort != null && webPort.intValue() == statsPort.intValue()) {
+            throw new ConfigException("port " + webPort + " is given twice (--web-port and --stats-port)");
+        }
+        if (webPort == null && (webBind != null || !webTitle.equals("stratum4j pool"))) {
+            throw new ConfigException("--web-bind and --web-title are used only with --web-port");
+        }
         if (statsPort == null && !statsBind.isLoopbackAddress()) {
             throw new ConfigException("--stats-bind is used only with --stats-port");
         }
@@ -486,7 +508,8 @@ public final class PoolConfig {
         }
         List<Integer> seen = new ArrayList<>();
         for (Port p : concat(ports, tlsPorts)) {
-            if (p.port() != 0 && (seen.contains(p.port()) || (statsPort != null && statsPort == p.port()))) {
+            if (p.port() != 0 && (seen.contains(p.port()) || (statsPort != null && statsPort == p.port())
+                    || (webPort != null && webPort == p.port()))) {
                 throw new ConfigException("port " + p.port() + " is given twice");
             }
             seen.add(p.port());

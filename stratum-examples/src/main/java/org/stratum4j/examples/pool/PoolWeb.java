@@ -1,0 +1,79 @@
+package org.stratum4j.examples.pool;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.stratum4j.core.engine.BlockSubmitter;
+import org.stratum4j.core.engine.ShareSink;
+import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.examples.web.MemoryDashboard;
+import org.stratum4j.examples.web.WebServer;
+
+/**
+ * The public dashboard ({@code --web-port}, {@code --web-bind}, {@code --web-title}): figures
+ * kept in memory from the share events, the found blocks and the templates, served by a
+ * {@link WebServer}. Without {@code --web-port} it keeps and serves nothing.
+ */
+final class PoolWeb implements AutoCloseable {
+
+    private final PoolConfig config;
+    private final MemoryDashboard dashboard;
+    private WebServer server;
+
+    private PoolWeb(PoolConfig config, MemoryDashboard dashboard) {
+        this.config = config;
+        this.dashboard = dashboard;
+    }
+
+    /** The dashboard's share sink in front of {@code next}, when there is a dashboard. */
+    static PoolWeb open(PoolConfig c, Clock clock, ShareSink next) {
+        return new PoolWeb(c, c.webPort == null ? null : new MemoryDashboard(clock, next));
+    }
+
+    /** Where the engine's share events go next. */
+    ShareSink sink(ShareSink next) {
+        return dashboard == null ? next : dashboard;
+    }
+
+    BlockSubmitter recording(BlockSubmitter next) {
+        return dashboard == null ? next : dashboard.recording(next);
+    }
+
+    void template(BlockTemplate t) {
+        if (dashboard != null) {
+            dashboard.template(t);
+        }
+    }
+
+    void start(Clock clock) throws ConfigException {
+        if (dashboard == null) {
+            return;
+        }
+        try {
+            server = WebServer.start(new InetSocketAddress(config.webBind, config.webPort), dashboard, clock, config.webTitle);
+        } catch (IOException e) {
+            throw new ConfigException("--web-port " + config.webPort + ": " + e.getMessage());
+        }
+    }
+
+    void describe(Logger log) {
+        if (server != null) {
+            InetSocketAddress a = server.address();
+            log.info("dashboard on http://{}:{}/", a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress(),
+                    a.getPort());
+        }
+    }
+
+    /** The dashboard's address, once started. */
+    java.util.Optional<InetSocketAddress> address() {
+        return server == null ? java.util.Optional.empty() : java.util.Optional.of(server.address());
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.stratum4j.examples.web;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.stratum4j.core.engine.BlockSubmitter;
+import org.stratum4j.core.engine.ShareEvent;
+import org.stratum4j.core.engine.ShareSink;
+import org.stratum4j.core.job.BlockTemplate;
+
+/**
+ * The dashboard's figures from this process's memory: a {@link ShareSink} in front of the next one
+ * (whose durability it keeps) that feeds a {@link ShareHistory}, the chain's last template for the
+ * height and network difficulty, and the last 100 blocks found with the node's verdicts.
+ */
+public final class MemoryDashboard implements DashboardSource, ShareSink {
+
+    static final int KEPT_BLOCKS = 100;
+
+    private final Clock clock;
+    private final ShareSink next;
+    private final ShareHistory history;
+    private final ArrayDeque<BlockView> blocks = new ArrayDeque<>();
+    private volatile BlockTemplate template;
+    private long blocksFound;
+
+    /** Figures from now on, in front of {@code next}. */
+    public MemoryDashboard(Clock clock, ShareSink next) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.next = Objects.requireNonNull(next, "next");
+        this.history = new ShareHistory(clock);
+    }
+
+    @Override
+    public boolean isDurable() {
+        return next.isDurable();
+    }
+
+    @Override
+    public CompletionStage<Void> record(ShareEvent e) {
+        history.record(e);
+        return next.record(e);
+    }
+
+    /** Takes each new template (for the height and the network difficulty). */
+    public void template(BlockTemplate t) {
+        template = t;
+    }
+
+    /** {@code submitter}, and each found block with the node's verdict kept for the pages. */
+    public BlockSubmitter recording(BlockSubmitter submitter) {
+        return block -> submitter.submit(block).whenComplete((verdict, failure) -> {
+            String status = failure != null ? "not submitted" : status(verdict);
+            synchronized (blocks) {
+                blocks.addFirst(new BlockView(block.height(), block.hash().toDisplayHex(), block.worker(), clock.instant(), status, 0));
+                while (blocks.size() > KEPT_BLOCKS) {
+                    blocks.removeLast();
+                }
+                blocksFound++;
+            }
+        });
+    }
+
+    /** The history behind the figures. */
+    public ShareHistory history() {
+        return history;
+    }
+
+    @Override
+    public PoolSummary pool() {
+        List<ShareHistory.WorkerView> workers = history.workers();
+        int online = 0;
+        Set<String> miners = new HashSet<>();
+        for (ShareHistory.WorkerView w : workers) {
+            if (w.online()) {
+                online++;
+                miners.add(ShareHistory.addressOf(w.worker()));
+            }
+        }
+        BlockTemplate t = template;
+        long found;
+        synchronized (blocks) {
+            found = blocksFound;
+        }
+        return new PoolSummary(history.hashrate(), online, miners.size(), t == null ? 0 : t.height() - 1,
+                t == null ? 0 : t.bits().difficulty(), found);
+    }
+
+    @Override
+    public double[][] poolSeries(ShareHistory.View view) {
+        return history.poolSeries(view);
+    }
+
+    @Override
+    public List<ShareHistory.BestShare> bestShares() {
+        return history.bestShares();
+    }
+
+    @Override
+    public List<ShareHistory.WorkerView> workersOf(String address) {
+        return history.workersOf(address);
+    }
+
+    @Override
+    public double[][] workerSeries(String worker, ShareHistory.View view) {
+        return history.workerSeries(worker, view);
+    }
+
+    @Override
+    public List<BlockView> blocks(int limit) {
+        synchronized (blocks) {
+            List<BlockView> out = new ArrayList<>(Math.min(limit, blocks.size()));
+            for (BlockView b : blocks) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                out.add(b);
+            }
+            return out;
+        }
+    }
+
+    /** A block's status from the node's verdict (empty: accepted). */
+    static String status(Optional<String> verdict) {
+        return verdict.map(r -> "rejected: " + r).orElse("accepted");
+    }
+}

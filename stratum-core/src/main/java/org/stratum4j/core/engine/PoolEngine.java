@@ -113,6 +113,7 @@ public final class PoolEngine {
     private volatile Announcement latest;
 
     private final LongAdder sessionsOpen = new LongAdder();
+    private final MinerSoftware software = new MinerSoftware();
     private final LongAdder acceptedTotal = new LongAdder();
     private final LongAdder[] rejectedTotal = new LongAdder[RejectReason.values().length];
     private final LongAdder blocksFound = new LongAdder();
@@ -250,6 +251,9 @@ public final class PoolEngine {
         }
         s.closed = true;
         sessionsOpen.decrement();
+        if (s.software != null) {
+            software.closed(s.software);
+        }
         if (s.extranonce1 != null) {
             extranonces.release(s.extranonce1);
         }
@@ -352,6 +356,7 @@ public final class PoolEngine {
             s.extranonce1 = en1;
             s.extranonce1Hex = Hex.encode(en1);
             s.subscribed = true;
+            s.software = software.subscribed(sub.userAgent());
         }
         emit(s, Response.subscribed(sub.id(), s.extranonce1Hex, s.extranonce1, extranonce2Size));
         emit(s, new SetDifficulty(s.difficulty.current()));
@@ -745,6 +750,14 @@ public final class PoolEngine {
     }
 
     // ------------------------------------------------------------------ stats
+
+    /**
+     * Open subscribed sessions by miner software (the user agent's name before its version, e.g.
+     * {@code cgminer}; {@code unknown} without one; at most 64 names, then {@code other}).
+     */
+    public Map<String, Long> minerSoftware() {
+        return software.snapshot();
+    }
 
     /** Totals since start, for the stats endpoint. */
     public Stats stats() {

@@ -36,6 +36,8 @@ public final class Session {
     byte[] extranonce1;
     String extranonce1Hex;
     boolean subscribed;
+    /** The miner software this session is counted under once subscribed, or null. */
+    String software;
     boolean extranonceSubscribed;
     boolean closed;
     int versionMask;

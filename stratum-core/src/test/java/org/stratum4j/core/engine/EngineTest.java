@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,31 @@ class EngineTest {
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder().instanceId(256))
                 .hasMessage("instance id 256 is outside 0..255");
+    }
+
+    @Test
+    void openSessionsAreCountedByMinerSoftwareAndMadeUpNamesCannotGrowTheCount() {
+        Miner a = connect(1);
+        engine.receive(a.session(), new Subscribe(RequestId.of(1), "cgminer/4.11", null));
+        Miner b = connect(2);
+        engine.receive(b.session(), new Subscribe(RequestId.of(1), "cgminer/4.12.1", null));
+        engine.receive(b.session(), new Subscribe(RequestId.of(2), "cgminer/4.12.1", null)); // a second subscribe counts once
+        Miner c = connect(3);
+        engine.receive(c.session(), new Subscribe(RequestId.of(1), "cpuminer/2.5.1", null));
+        Miner d = connect(4);
+        engine.receive(d.session(), new Subscribe(RequestId.of(1), null, null));
+        assertThat(engine.minerSoftware()).containsExactly(Map.entry("cgminer", 2L), Map.entry("cpuminer", 1L),
+                Map.entry("unknown", 1L));
+        engine.closed(b.session());
+        engine.closed(d.session());
+        assertThat(engine.minerSoftware()).containsExactly(Map.entry("cgminer", 1L), Map.entry("cpuminer", 1L));
+        for (int i = 0; i < 200; i++) {
+            Miner m = connect(10 + i);
+            engine.receive(m.session(), new Subscribe(RequestId.of(1), "made-up-" + i + "/1.0", null));
+        }
+        assertThat(engine.minerSoftware()).hasSizeLessThanOrEqualTo(MinerSoftware.MAX_NAMES + 1).containsKey("other");
+        assertThat(MinerSoftware.name("bmminer 2.0.0")).isEqualTo("bmminer");
+        assertThat(MinerSoftware.name("\u0000\u0007")).isEqualTo("unknown");
     }
 
     @Test

@@ -213,6 +213,7 @@ public final class ExamplePool implements AutoCloseable {
                 throw new ConfigException(e.getMessage());
             }
         }
+        web.software(engine);
         try {
             web.start(clock);
         } catch (ConfigException e) {

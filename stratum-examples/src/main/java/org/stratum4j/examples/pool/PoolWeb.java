@@ -40,6 +40,13 @@ final class PoolWeb implements AutoCloseable {
         return dashboard == null ? next : dashboard.recording(next);
     }
 
+    /** Counts connected miners' software with the engine. */
+    void software(org.stratum4j.core.engine.PoolEngine engine) {
+        if (dashboard != null) {
+            dashboard.software(engine::minerSoftware);
+        }
+    }
+
     void template(BlockTemplate t) {
         if (dashboard != null) {
             dashboard.template(t);

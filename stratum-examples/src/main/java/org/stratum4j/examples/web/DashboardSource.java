@@ -39,4 +39,7 @@ public interface DashboardSource {
 
     /** Found blocks, newest first, at most {@code limit}. */
     List<BlockView> blocks(int limit);
+
+    /** Connected miners by software (the user agent's name), most first. */
+    java.util.Map<String, Long> minerSoftware();
 }

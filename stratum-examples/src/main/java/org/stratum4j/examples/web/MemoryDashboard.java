@@ -28,6 +28,7 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
     private final ShareHistory history;
     private final ArrayDeque<BlockView> blocks = new ArrayDeque<>();
     private volatile BlockTemplate template;
+    private volatile java.util.function.Supplier<java.util.Map<String, Long>> software = java.util.Map::of;
     private long blocksFound;
 
     /** Figures from now on, in front of {@code next}. */
@@ -65,6 +66,19 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
                 blocksFound++;
             }
         });
+    }
+
+    /** Where the connected miners' software is counted (the engine's {@code minerSoftware}). */
+    public void software(java.util.function.Supplier<java.util.Map<String, Long>> counts) {
+        this.software = Objects.requireNonNull(counts, "counts");
+    }
+
+    @Override
+    public java.util.Map<String, Long> minerSoftware() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        software.get().entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     /** The history behind the figures. */

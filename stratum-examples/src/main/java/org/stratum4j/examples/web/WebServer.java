@@ -262,6 +262,15 @@ public final class WebServer implements AutoCloseable {
             }
             b.append("</tbody></table></div>");
         }
+        b.append("</section><section><h2>Miner software</h2>");
+        Map<String, Long> software = source.minerSoftware();
+        if (software.isEmpty()) {
+            b.append("<p>No miners connected.</p>");
+        } else {
+            b.append("<div class=\"scroll\"><table id=\"software\"><thead><tr><th>Software</th><th>Connections</th></tr></thead><tbody>");
+            software.forEach((name, n) -> b.append("<tr><td>").append(Html.text(name)).append("</td><td>").append(n).append("</td></tr>"));
+            b.append("</tbody></table></div>");
+        }
         b.append("</section>");
         return b.toString();
     }
@@ -345,6 +354,11 @@ public final class WebServer implements AutoCloseable {
         g.writeNumberField("network_difficulty", p.networkDifficulty());
         g.writeNumberField("expected_block_seconds", p.expectedBlockSeconds());
         g.writeNumberField("blocks_found", p.blocksFound());
+        g.writeObjectFieldStart("miner_software");
+        for (Map.Entry<String, Long> e : source.minerSoftware().entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
         g.writeArrayFieldStart("best_shares");
         for (ShareHistory.BestShare s : source.bestShares()) {
             g.writeStartObject();

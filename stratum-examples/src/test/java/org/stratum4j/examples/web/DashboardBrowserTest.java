@@ -38,6 +38,7 @@ class DashboardBrowserTest {
     static ExamplePool pool;
     static ChromeDriver browser;
     static String base;
+    static ValidShareMiner watching;
 
     /** Chromium and ChromeDriver, or a skip (a failure in CI) naming the Debian packages. */
     static Path[] browserBinaries() {
@@ -71,6 +72,7 @@ class DashboardBrowserTest {
                 miner.drain();
             }
         }
+        watching = new ValidShareMiner(port, PoolMain.DEMO_ADDRESS + ".watch", 8);
         base = "http://127.0.0.1:" + pool.webAddress().orElseThrow().getPort();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(bin[0].toFile());
@@ -84,6 +86,9 @@ class DashboardBrowserTest {
     static void stop() {
         if (browser != null) {
             browser.quit();
+        }
+        if (watching != null) {
+            watching.close();
         }
         if (pool != null) {
             pool.close();
@@ -113,6 +118,8 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#blocks tbody tr"))).isNotEmpty();
         assertThat(browser.findElement(By.cssSelector("#blocks tbody tr")).getText()).contains("accepted");
         assertThat(browser.findElements(By.cssSelector("#best tbody tr"))).hasSize(10);
+        // The watching miner is connected while the page is read; ValidShareMiner subscribes as "valid-share-miner/1".
+        assertThat(browser.findElement(By.id("software")).getText()).contains("valid-share-miner");
         screenshot("pool");
     }
 

@@ -150,7 +150,7 @@ public final class ExamplePool implements AutoCloseable {
         // Pool mode paying its own address shows how a window of twice the network difficulty would split the next block
         // (resized with every template). With payouts in the coinbase the payout book's window is the real one, across
         // every process: a second one here would cost every share a lock and show a different split.
-        PoolWeb web = PoolWeb.open(c, clock, storage.sink());
+        PoolWeb web = PoolWeb.open(c, clock, storage.sink(), network);
         PoolStats stats = new PoolStats(clock, web.sink(storage.sink()),
                 c.mode == PoolConfig.Mode.POOL && c.payoutScheme == PoolConfig.PayoutScheme.POOL_ADDRESS ? new PplnsWindow(1) : null);
         DifficultyPolicy difficulty = c.vardiff

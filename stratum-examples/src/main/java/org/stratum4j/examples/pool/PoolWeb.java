@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import org.slf4j.Logger;
+import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.core.engine.BlockSubmitter;
 import org.stratum4j.core.engine.ShareSink;
 import org.stratum4j.core.job.BlockTemplate;
+import org.stratum4j.examples.payout.EarningsReader;
+import org.stratum4j.examples.web.DashboardSource;
 import org.stratum4j.examples.web.MemoryDashboard;
 import org.stratum4j.examples.web.WebServer;
 
@@ -19,16 +22,29 @@ final class PoolWeb implements AutoCloseable {
 
     private final PoolConfig config;
     private final MemoryDashboard dashboard;
+    private final EarningsReader earnings;
     private WebServer server;
 
-    private PoolWeb(PoolConfig config, MemoryDashboard dashboard) {
+    private PoolWeb(PoolConfig config, MemoryDashboard dashboard, EarningsReader earnings) {
         this.config = config;
         this.dashboard = dashboard;
+        this.earnings = earnings;
     }
 
     /** The dashboard's share sink in front of {@code next}, when there is a dashboard. */
-    static PoolWeb open(PoolConfig c, Clock clock, ShareSink next) {
-        return new PoolWeb(c, c.webPort == null ? null : new MemoryDashboard(clock, next));
+    static PoolWeb open(PoolConfig c, Clock clock, ShareSink next, Network network) {
+        if (c.webPort == null) {
+            return new PoolWeb(c, null, null);
+        }
+        MemoryDashboard dashboard = new MemoryDashboard(clock, next);
+        EarningsReader earnings = null;
+        if (c.database != null && c.payoutScheme == PoolConfig.PayoutScheme.PPLNS_COINBASE) {
+            EarningsReader reader = new EarningsReader(c.database, network, clock);
+            dashboard.earnings(address -> reader.of(address).stream().map(e -> new DashboardSource.EarningView(e.blockHash(),
+                    e.height(), e.foundAt(), e.earned(), e.paid(), e.carriedOut(), e.status(), e.confirmations())).toList());
+            earnings = reader;
+        }
+        return new PoolWeb(c, dashboard, earnings);
     }
 
     /** Where the engine's share events go next. */
@@ -81,6 +97,9 @@ final class PoolWeb implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.close();
+        }
+        if (earnings != null) {
+            earnings.close();
         }
     }
 }

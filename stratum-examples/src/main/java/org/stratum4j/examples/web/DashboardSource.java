@@ -22,6 +22,14 @@ public interface DashboardSource {
     record BlockView(long height, String hash, String worker, Instant time, String status, long confirmations) {
     }
 
+    /**
+     * What an address earned in one block, from the payout ledger (pool mode with payouts in the
+     * coinbase): satoshis earned, paid by that block's coinbase, and left as a balance after it.
+     */
+    record EarningView(String blockHash, Long height, Instant foundAt, long earnedSats, long paidSats, long balanceSats,
+                       String status, int confirmations) {
+    }
+
     /** The pool's figures now. */
     PoolSummary pool();
 
@@ -39,6 +47,11 @@ public interface DashboardSource {
 
     /** Found blocks, newest first, at most {@code limit}. */
     List<BlockView> blocks(int limit);
+
+    /** {@code address}'s most recent earnings, newest first; empty where payouts are not in the coinbase. */
+    default List<EarningView> earnings(String address) {
+        return List.of();
+    }
 
     /** Connected miners by software (the user agent's name), most first. */
     java.util.Map<String, Long> minerSoftware();

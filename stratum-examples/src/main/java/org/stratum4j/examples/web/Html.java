@@ -52,6 +52,11 @@ final class Html {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, HASH_UNITS[unit]);
     }
 
+    /** Satoshis as bitcoin with eight decimals: "0.12345678 BTC". */
+    static String btc(long sats) {
+        return java.math.BigDecimal.valueOf(sats, 8).toPlainString() + " BTC";
+    }
+
     /** A difficulty, short: "0.00123", "1.5k", "2.3M", "45.6G", "7.8T". */
     static String difficulty(double d) {
         if (d <= 0) {

@@ -29,6 +29,7 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
     private final ArrayDeque<BlockView> blocks = new ArrayDeque<>();
     private volatile BlockTemplate template;
     private volatile java.util.function.Supplier<java.util.Map<String, Long>> software = java.util.Map::of;
+    private volatile java.util.function.Function<String, List<EarningView>> earnings = a -> List.of();
     private long blocksFound;
 
     /** Figures from now on, in front of {@code next}. */
@@ -66,6 +67,16 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
                 blocksFound++;
             }
         });
+    }
+
+    /** Where earnings are read (the payout ledger), for pool mode with payouts in the coinbase. */
+    public void earnings(java.util.function.Function<String, List<EarningView>> reader) {
+        this.earnings = Objects.requireNonNull(reader, "reader");
+    }
+
+    @Override
+    public List<EarningView> earnings(String address) {
+        return earnings.apply(address);
     }
 
     /** Where the connected miners' software is counted (the engine's {@code minerSoftware}). */

@@ -328,6 +328,23 @@ public final class WebServer implements AutoCloseable {
                     .append("</td></tr>");
         }
         b.append("</tbody></table></div></section>");
+        List<DashboardSource.EarningView> earnings = source.earnings(address);
+        if (!earnings.isEmpty()) {
+            b.append("<section><h2>Earnings</h2><div class=\"scroll\"><table id=\"earnings\"><thead><tr><th>Block</th><th>Found</th>"
+                    + "<th>Earned</th><th>Paid in its coinbase</th><th>Balance after</th><th>Status</th></tr></thead><tbody>");
+            for (DashboardSource.EarningView e : earnings) {
+                b.append("<tr><td title=\"").append(Html.text(e.blockHash())).append("\">")
+                        .append(e.height() == null ? "?" : e.height().toString()).append("</td><td title=\"").append(e.foundAt())
+                        .append("\">").append(Html.ago(e.foundAt(), now)).append("</td><td>").append(Html.btc(e.earnedSats()))
+                        .append("</td><td>").append(Html.btc(e.paidSats())).append("</td><td>").append(Html.btc(e.balanceSats()))
+                        .append("</td><td>").append(Html.text(e.status()));
+                if (e.confirmations() > 0) {
+                    b.append(" (").append(e.confirmations()).append(" conf.)");
+                }
+                b.append("</td></tr>");
+            }
+            b.append("</tbody></table></div></section>");
+        }
         return b.toString();
     }
 
@@ -414,6 +431,22 @@ public final class WebServer implements AutoCloseable {
             g.writeEndObject();
             g.writeNumberField("best_difficulty", w.bestDifficulty());
             g.writeNumberField("best_difficulty_since_block", w.bestDifficultySinceBlock());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("earnings");
+        for (DashboardSource.EarningView e : source.earnings(address)) {
+            g.writeStartObject();
+            g.writeStringField("block_hash", e.blockHash());
+            if (e.height() != null) {
+                g.writeNumberField("height", e.height());
+            }
+            g.writeStringField("found", e.foundAt().toString());
+            g.writeNumberField("earned_sats", e.earnedSats());
+            g.writeNumberField("paid_sats", e.paidSats());
+            g.writeNumberField("balance_sats", e.balanceSats());
+            g.writeStringField("status", e.status());
+            g.writeNumberField("confirmations", e.confirmations());
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -78,7 +78,8 @@ class CoinbasePayoutsTest {
                 "--payout-address", POOL, "--database", url, "--share-log", dir.resolve("journal.jsonl").toString(),
                 "--difficulty", ValidShareMiner.DIFFICULTY, "--vardiff", "off", "--vardiff-min", ValidShareMiner.DIFFICULTY,
                 "--demo-network-difficulty", "0.00001", "--pplns-window-factor", "1000", "--pplns-refresh-seconds", "0.2",
-                "--pool-fee", "25", "--min-payout", "1000000000", "--block-check-seconds", "0.2", "--stats-port", "0"});
+                "--pool-fee", "25", "--min-payout", "1000000000", "--block-check-seconds", "0.2", "--stats-port", "0",
+                "--web-port", "0", "--web-bind", "127.0.0.1"});
              ValidShareMiner alice = new ValidShareMiner(pool.boundAddresses().get(0).getPort(), ALICE + ".rig1", 8);
              ValidShareMiner bob = new ValidShareMiner(pool.boundAddresses().get(0).getPort(), BOB + ".rig1", 8)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -107,6 +108,14 @@ class CoinbasePayoutsTest {
                     .toURL().openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(stats).contains("\"scheme\" : \"pplns-coinbase\"").contains("\"payees_in_window\" : 2")
                     .containsPattern("\"blocks_recorded\" : [4-9]|\"blocks_recorded\" : [1-9][0-9]");
+            // The dashboard shows Bob what he earned, block by block, from the ledger.
+            String earnings = new String(java.net.URI.create("http://127.0.0.1:" + pool.webAddress().orElseThrow().getPort()
+                    + "/api/miner/" + BOB).toURL().openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(earnings).contains("\"earnings\":[{\"block_hash\":").containsPattern("\"paid_sats\":[1-9]")
+                    .containsPattern("\"earned_sats\":[1-9]");
+            String page = new String(java.net.URI.create("http://127.0.0.1:" + pool.webAddress().orElseThrow().getPort()
+                    + "/miner/" + BOB).toURL().openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(page).contains("<table id=\"earnings\">").contains(" BTC</td>");
             // The last block is replaced on the chain: once the store sees it orphaned, its payouts are void.
             var demo = pool.demoChain().orElseThrow();
             String tip = demo.tip().toDisplayHex();

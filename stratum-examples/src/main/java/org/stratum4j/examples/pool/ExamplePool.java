@@ -44,6 +44,11 @@ public final class ExamplePool implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExamplePool.class);
 
+    static {
+        // Before the stats port's or the dashboard's HTTP server reads the JVM's settings.
+        org.stratum4j.examples.web.WebServer.boundRequestTimes();
+    }
+
     private final PoolConfig config;
     private final Network network;
     private final PoolEngine engine;

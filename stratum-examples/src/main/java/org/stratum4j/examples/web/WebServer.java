@@ -58,6 +58,18 @@ public final class WebServer implements AutoCloseable {
     }
 
     /**
+     * Bounds how long the JDK's HTTP server lets a client take over a request (10 s) and over
+     * reading an answer (30 s). Its worker threads read requests themselves, so without this a few
+     * clients that send half a request ("slowloris") hold every thread. The settings are the JVM's
+     * and are read when its first HTTP server starts: call this before any (an operator's own
+     * {@code -D} settings win).
+     */
+    public static void boundRequestTimes() {
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "30");
+    }
+
+    /**
      * Serves {@code source} at {@code at}.
      *
      * @param title the pool's name on every page

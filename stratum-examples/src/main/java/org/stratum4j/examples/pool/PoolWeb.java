@@ -10,19 +10,25 @@ import org.stratum4j.core.engine.ShareSink;
 import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.examples.payout.EarningsReader;
 import org.stratum4j.examples.web.DashboardSource;
+import org.stratum4j.examples.web.DatabaseDashboard;
 import org.stratum4j.examples.web.MemoryDashboard;
 import org.stratum4j.examples.web.WebServer;
 
 /**
  * The public dashboard ({@code --web-port}, {@code --web-bind}, {@code --web-title}): figures
- * kept in memory from the share events, the found blocks and the templates, served by a
+ * kept in memory from the share events, the found blocks and the templates or, with
+ * {@code --database}, read from the share store for the whole cluster, served by a
  * {@link WebServer}. Without {@code --web-port} it keeps and serves nothing.
  */
 final class PoolWeb implements AutoCloseable {
 
+    /** How often the cluster's figures are read from the database. */
+    static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(15);
+
     private final PoolConfig config;
     private final MemoryDashboard dashboard;
     private final EarningsReader earnings;
+    private DatabaseDashboard cluster;
     private WebServer server;
 
     private PoolWeb(PoolConfig config, MemoryDashboard dashboard, EarningsReader earnings) {
@@ -73,9 +79,19 @@ final class PoolWeb implements AutoCloseable {
         if (dashboard == null) {
             return;
         }
+        DashboardSource source = dashboard;
+        if (config.database != null) {
+            // Every process writes its shares to the database: the pages read them there and show the whole cluster.
+            cluster = new DatabaseDashboard(config.database, clock, dashboard);
+            cluster.start(REFRESH);
+            source = cluster;
+        }
         try {
-            server = WebServer.start(new InetSocketAddress(config.webBind, config.webPort), dashboard, clock, config.webTitle);
+            server = WebServer.start(new InetSocketAddress(config.webBind, config.webPort), source, clock, config.webTitle);
         } catch (IOException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             throw new ConfigException("--web-port " + config.webPort + ": " + e.getMessage());
         }
     }
@@ -97,6 +113,9 @@ final class PoolWeb implements AutoCloseable {
     public void close() {
         if (server != null) {
             server.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (earnings != null) {
             earnings.close();

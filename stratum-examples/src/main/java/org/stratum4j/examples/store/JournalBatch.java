@@ -56,6 +56,8 @@ final class JournalBatch {
         long lowDifficulty;
         long invalid;
         double best;
+        /** The newest accepted share's time (epoch seconds), 0 when none. */
+        long lastShare;
     }
 
     /** A block share: its hash (display hex), worker and time. */
@@ -336,6 +338,7 @@ final class JournalBatch {
         r.shares++;
         r.difficulty += shareDifficulty;
         r.best = Math.max(r.best, actual);
+        r.lastShare = Math.max(r.lastShare, epochSecond);
         long day = Math.floorDiv(epochSecond, 86_400);
         if (day != lastDay) {
             days.add(LocalDate.ofEpochDay(day));

@@ -23,7 +23,8 @@ import java.util.List;
 final class Migrations {
 
     /** The scripts, oldest first; the last one's number is the version this code writes. */
-    static final List<String> SCRIPTS = List.of("V1__share_store.sql", "V2__block_following.sql", "V3__payouts.sql");
+    static final List<String> SCRIPTS = List.of("V1__share_store.sql", "V2__block_following.sql", "V3__payouts.sql",
+            "V4__dashboard.sql");
     private static final long LOCK = 0x5374726174756d4aL; // "StratumJ"
 
     private Migrations() {

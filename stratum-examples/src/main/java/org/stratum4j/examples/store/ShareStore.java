@@ -70,17 +70,20 @@ public final class ShareStore implements AutoCloseable {
     private static final String COPY = "COPY shares (instance_id, seq, created_at, worker, job_id, extranonce1, extranonce2, ntime,"
             + " nonce, version, difficulty, actual_difficulty, hash, block, remote_address) FROM STDIN (FORMAT text)";
     private static final String ROLLUP = "INSERT INTO worker_stats AS w (worker, bucket, shares, difficulty, rejected_stale,"
-            + " rejected_duplicate, rejected_low_difficulty, rejected_invalid, best_difficulty)"
-            // Buckets go as epoch seconds: the driver formats a timestamp array through a calendar, element by element.
-            + " SELECT u.worker, to_timestamp(u.bucket), u.shares, u.difficulty, u.stale, u.duplicate, u.low, u.invalid, u.best"
+            + " rejected_duplicate, rejected_low_difficulty, rejected_invalid, best_difficulty, last_share)"
+            // Times go as epoch seconds: the driver formats a timestamp array through a calendar, element by element.
+            + " SELECT u.worker, to_timestamp(u.bucket), u.shares, u.difficulty, u.stale, u.duplicate, u.low, u.invalid, u.best,"
+            + " to_timestamp(nullif(u.last, 0))"
             + " FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::float8[], ?::bigint[], ?::bigint[], ?::bigint[],"
-            + " ?::bigint[], ?::float8[]) AS u(worker, bucket, shares, difficulty, stale, duplicate, low, invalid, best)"
+            + " ?::bigint[], ?::float8[], ?::bigint[]) AS u(worker, bucket, shares, difficulty, stale, duplicate, low, invalid, best,"
+            + " last)"
             + " ON CONFLICT (worker, bucket) DO UPDATE SET shares = w.shares + excluded.shares,"
             + " difficulty = w.difficulty + excluded.difficulty, rejected_stale = w.rejected_stale + excluded.rejected_stale,"
             + " rejected_duplicate = w.rejected_duplicate + excluded.rejected_duplicate,"
             + " rejected_low_difficulty = w.rejected_low_difficulty + excluded.rejected_low_difficulty,"
             + " rejected_invalid = w.rejected_invalid + excluded.rejected_invalid,"
-            + " best_difficulty = greatest(w.best_difficulty, excluded.best_difficulty)";
+            + " best_difficulty = greatest(w.best_difficulty, excluded.best_difficulty),"
+            + " last_share = greatest(w.last_share, excluded.last_share)";
 
     /**
      * How far the store is behind the journal.
@@ -457,6 +460,7 @@ public final class ShareStore implements AutoCloseable {
                     Long[][] counts = new Long[5][n];
                     Double[] difficulty = new Double[n];
                     Double[] best = new Double[n];
+                    Long[] last = new Long[n];
                     int i = 0;
                     for (Map.Entry<JournalBatch.RollupKey, JournalBatch.Rollup> e : rollups) {
                         workers[i] = e.getKey().worker();
@@ -469,6 +473,7 @@ public final class ShareStore implements AutoCloseable {
                         counts[4][i] = r.invalid;
                         difficulty[i] = r.difficulty;
                         best[i] = r.best;
+                        last[i] = r.lastShare;
                         i++;
                     }
                     p.setArray(1, array(c, "text", workers));
@@ -480,6 +485,7 @@ public final class ShareStore implements AutoCloseable {
                     p.setArray(7, array(c, "int8", counts[3]));
                     p.setArray(8, array(c, "int8", counts[4]));
                     p.setArray(9, array(c, "float8", best));
+                    p.setArray(10, array(c, "int8", last));
                     p.executeUpdate();
                 }
             }

@@ -148,14 +148,14 @@ public final class ShareHistory {
     public record BestShare(String worker, double difficulty, Instant time) {
     }
 
-    /** One worker as the pages show it. */
-    public record WorkerView(String worker, double hashrate, Instant lastShare, double difficulty, long accepted,
-                             Map<RejectReason, Long> rejected, double bestDifficulty, double bestDifficultySinceBlock,
-                             boolean online) {
-        /** Shares refused as stale (job not found: work from before a block change). */
-        public long stale() {
-            return rejected.getOrDefault(RejectReason.JOB_NOT_FOUND, 0L);
-        }
+    /**
+     * One worker as the pages show it.
+     *
+     * @param stale    shares refused as stale (job not found: work from before a block change)
+     * @param rejected the other refused shares, by reason ({@code low_difficulty}, {@code duplicate}, …)
+     */
+    public record WorkerView(String worker, double hashrate, Instant lastShare, double difficulty, long accepted, long stale,
+                             Map<String, Long> rejected, double bestDifficulty, double bestDifficultySinceBlock, boolean online) {
     }
 
     private final Clock clock;
@@ -301,14 +301,15 @@ public final class ShareHistory {
                 continue;
             }
             synchronized (w) {
-                Map<RejectReason, Long> rejected = new java.util.EnumMap<>(RejectReason.class);
+                Map<String, Long> rejected = new java.util.TreeMap<>();
                 for (RejectReason r : RejectReason.values()) {
-                    if (w.rejected[r.ordinal()] > 0) {
-                        rejected.put(r, w.rejected[r.ordinal()]);
+                    if (w.rejected[r.ordinal()] > 0 && r != RejectReason.JOB_NOT_FOUND) {
+                        rejected.put(r.name().toLowerCase(java.util.Locale.ROOT), w.rejected[r.ordinal()]);
                     }
                 }
                 out.add(new WorkerView(w.name, rate(w.hour, now.getEpochSecond()), w.lastShare, w.lastDifficulty, w.accepted,
-                        rejected, w.best, w.bestSinceBlock, w.lastShare != null && w.lastShare.plus(ONLINE).isAfter(now)));
+                        w.rejected[RejectReason.JOB_NOT_FOUND.ordinal()], rejected, w.best, w.bestSinceBlock,
+                        w.lastShare != null && w.lastShare.plus(ONLINE).isAfter(now)));
             }
         }
         out.sort(Comparator.comparing(WorkerView::worker));

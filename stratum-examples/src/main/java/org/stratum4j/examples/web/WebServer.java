@@ -14,14 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stratum4j.core.share.RejectReason;
 
 /**
  * The public dashboard ({@code --web-port}): {@code /} (the pool), {@code /miner/ADDRESS} (one
@@ -321,13 +319,9 @@ public final class WebServer implements AutoCloseable {
         for (ShareHistory.WorkerView w : workers) {
             long rejected = 0;
             StringBuilder reasons = new StringBuilder();
-            for (Map.Entry<RejectReason, Long> r : w.rejected().entrySet()) {
-                if (r.getKey() == RejectReason.JOB_NOT_FOUND) {
-                    continue;
-                }
+            for (Map.Entry<String, Long> r : w.rejected().entrySet()) {
                 rejected += r.getValue();
-                reasons.append(reasons.length() == 0 ? "" : ", ").append(r.getKey().name().toLowerCase(Locale.ROOT)).append(' ')
-                        .append(r.getValue());
+                reasons.append(reasons.length() == 0 ? "" : ", ").append(r.getKey()).append(' ').append(r.getValue());
             }
             String shortName = w.worker().length() > address.length() ? w.worker().substring(address.length() + 1) : "(no name)";
             b.append("<tr class=\"").append(w.online() ? "online" : "offline").append("\"><td class=\"worker\" title=\"")
@@ -435,10 +429,8 @@ public final class WebServer implements AutoCloseable {
             g.writeNumberField("accepted", w.accepted());
             g.writeNumberField("stale", w.stale());
             g.writeObjectFieldStart("rejected");
-            for (Map.Entry<RejectReason, Long> r : w.rejected().entrySet()) {
-                if (r.getKey() != RejectReason.JOB_NOT_FOUND) {
-                    g.writeNumberField(r.getKey().name().toLowerCase(Locale.ROOT), r.getValue());
-                }
+            for (Map.Entry<String, Long> r : w.rejected().entrySet()) {
+                g.writeNumberField(r.getKey(), r.getValue());
             }
             g.writeEndObject();
             g.writeNumberField("best_difficulty", w.bestDifficulty());
@@ -466,8 +458,16 @@ public final class WebServer implements AutoCloseable {
     }
 
     private static void series(JsonGenerator g, ShareHistory.View view, Map<String, double[][]> series) throws IOException {
+        // The source decides the resolution (the share store's rollups are 10 minutes wide): the points say it.
+        long interval = view.intervalSeconds();
+        for (double[][] points : series.values()) {
+            if (points.length >= 2) {
+                interval = (long) (points[1][0] - points[0][0]);
+                break;
+            }
+        }
         g.writeStartObject();
-        g.writeNumberField("interval_seconds", view.intervalSeconds());
+        g.writeNumberField("interval_seconds", interval);
         g.writeObjectFieldStart("series");
         for (Map.Entry<String, double[][]> s : series.entrySet()) {
             g.writeArrayFieldStart(s.getKey());

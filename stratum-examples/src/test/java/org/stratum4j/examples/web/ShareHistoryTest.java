@@ -75,7 +75,7 @@ class ShareHistoryTest {
         assertThat(w.online()).isTrue();
         assertThat(w.accepted()).isEqualTo(1);
         assertThat(w.stale()).isEqualTo(1);
-        assertThat(w.rejected()).containsEntry(RejectReason.LOW_DIFFICULTY, 2L);
+        assertThat(w.rejected()).containsExactly(java.util.Map.entry("low_difficulty", 2L));
         assertThat(w.difficulty()).isEqualTo(0.5);
         assertThat(w.bestDifficulty()).isEqualTo(3);
         clock.now = clock.now.plus(Duration.ofMinutes(5));

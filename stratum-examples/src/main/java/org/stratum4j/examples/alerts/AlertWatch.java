@@ -30,6 +30,7 @@ import org.stratum4j.core.engine.FoundBlock;
 public final class AlertWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertWatch.class);
+    static final Duration FORGET_OFFLINE = Duration.ofDays(7);
 
     private final Clock clock;
     private final Duration offlineAfter;
@@ -37,6 +38,7 @@ public final class AlertWatch implements AutoCloseable {
     private final BooleanSupplier nodeReachable;
     private final BooleanSupplier databaseReachable;
     private final Consumer<Alert> sink;
+    private volatile BooleanSupplier leading = () -> true;
     private final AtomicLong ids = new AtomicLong();
     /** Workers reported offline, with the last share they had then. */
     private final Map<String, Instant> offline = new HashMap<>();
@@ -62,6 +64,15 @@ public final class AlertWatch implements AutoCloseable {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
+    /**
+     * Worker alerts only while {@code leader} says so (in a cluster, one process sends them; see
+     * {@link ClusterWorkers}). Node, database and block alerts are each process's own.
+     */
+    public AlertWatch leadingWhen(BooleanSupplier leader) {
+        this.leading = Objects.requireNonNull(leader, "leader");
+        return this;
+    }
+
     /** Checks every {@code period} on a thread of its own ({@code alert-watch}). */
     public synchronized void start(Duration period) {
         if (timer != null) {
@@ -85,8 +96,9 @@ public final class AlertWatch implements AutoCloseable {
     /** Looks at workers, node and database once, and sends what changed. */
     public synchronized void check() {
         Instant now = clock.instant();
-        Map<String, Instant> shares = lastShares.get();
-        for (Map.Entry<String, Instant> e : shares.entrySet()) {
+        // Not leading, or the workers cannot be read now: no worker alert this time, and none forgotten.
+        Map<String, Instant> shares = leading.getAsBoolean() ? lastShares.get() : null;
+        for (Map.Entry<String, Instant> e : shares == null ? Map.<String, Instant>of().entrySet() : shares.entrySet()) {
             String worker = e.getKey();
             Instant last = e.getValue();
             if (last == null) {
@@ -107,8 +119,11 @@ public final class AlertWatch implements AutoCloseable {
                 send(Alert.WORKER_BACK, now, f);
             }
         }
-        // Workers the statistics no longer hold are no longer watched.
-        offline.keySet().retainAll(shares.keySet());
+        // A worker reported offline stays watched while the source still reads it, and for a week after it stops
+        // (a cluster's source reads only recent rollups): its return is reported, and memory stays bounded.
+        if (shares != null) {
+            offline.entrySet().removeIf(e -> !shares.containsKey(e.getKey()) && e.getValue().plus(FORGET_OFFLINE).isBefore(now));
+        }
         if (nodeReachable != null) {
             boolean down = !nodeReachable.getAsBoolean();
             if (down != nodeDown) {

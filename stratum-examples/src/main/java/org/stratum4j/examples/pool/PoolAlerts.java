@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.stratum4j.core.engine.BlockSubmitter;
 import org.stratum4j.core.engine.TemplateSource;
 import org.stratum4j.examples.alerts.AlertWatch;
+import org.stratum4j.examples.alerts.ClusterWorkers;
 import org.stratum4j.examples.alerts.WebhookSender;
 import org.stratum4j.examples.bitcoind.BitcoindChain;
 import org.stratum4j.examples.stats.PoolStats;
@@ -23,20 +24,23 @@ final class PoolAlerts implements AutoCloseable {
 
     private final WebhookSender sender;
     private final Duration offline;
+    private final PoolConfig config;
     private volatile AlertWatch watch;
+    private ClusterWorkers cluster;
 
-    private PoolAlerts(WebhookSender sender, Duration offline) {
+    private PoolAlerts(PoolConfig config, WebhookSender sender, Duration offline) {
+        this.config = config;
         this.sender = sender;
         this.offline = offline;
     }
 
     static PoolAlerts open(PoolConfig c) {
         if (c.alertWebhooks.isEmpty()) {
-            return new PoolAlerts(null, null);
+            return new PoolAlerts(c, null, null);
         }
         WebhookSender.Builder b = WebhookSender.builder();
         c.alertWebhooks.forEach(b::url);
-        return new PoolAlerts(b.build(), Duration.ofSeconds(Math.round(c.alertOfflineMinutes * 60)));
+        return new PoolAlerts(c, b.build(), Duration.ofSeconds(Math.round(c.alertOfflineMinutes * 60)));
     }
 
     /** {@code next}, and a {@code block_found} event with the node's verdict for every block. */
@@ -59,7 +63,16 @@ final class PoolAlerts implements AutoCloseable {
         }
         BooleanSupplier node = chain instanceof BitcoindChain b ? b::nodeReachable : null;
         BooleanSupplier database = store.<BooleanSupplier>map(s -> () -> s.status().reachable()).orElse(null);
-        AlertWatch w = new AlertWatch(clock, offline, stats::lastShares, node, database, sender);
+        AlertWatch w;
+        if (config.database != null) {
+            // Behind a balancer a miner may move between processes: its last share is read from the store, where every
+            // process writes, and one process (the advisory lock's holder) sends the worker alerts.
+            ClusterWorkers workers = new ClusterWorkers(config.database, clock, offline.plusMinutes(30));
+            cluster = workers;
+            w = new AlertWatch(clock, offline, workers::lastShares, node, database, sender).leadingWhen(workers::leading);
+        } else {
+            w = new AlertWatch(clock, offline, stats::lastShares, node, database, sender);
+        }
         w.start(CHECK_EVERY);
         watch = w;
     }
@@ -75,6 +88,9 @@ final class PoolAlerts implements AutoCloseable {
         AlertWatch w = watch;
         if (w != null) {
             w.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (sender != null) {
             sender.close();

@@ -75,15 +75,35 @@ class AlertWatchTest {
         assertThat(sent.get(1).fields()).containsEntry("was_offline_seconds", 2400L);
         assertThat(sent.get(1).id()).isGreaterThan(off.id());
 
-        // It can go offline again, and a worker the statistics forget is no longer watched.
+        // It can go offline again; while the source no longer reads it (a cluster's reads recent rollups only) its return is
+        // still reported, within a week.
         clock.advance(Duration.ofMinutes(10));
         watch.check();
         assertThat(sent).hasSize(3);
         lastShares.remove(worker);
+        clock.advance(Duration.ofDays(2));
         watch.check();
         lastShares.put(worker, clock.now);
         watch.check();
-        assertThat(sent).hasSize(3);
+        assertThat(sent).hasSize(4);
+        assertThat(sent.get(3).event()).isEqualTo(Alert.WORKER_BACK);
+        // Offline again, then gone from the source for more than a week: forgotten, so a later share is no "back" event.
+        clock.advance(Duration.ofMinutes(10));
+        watch.check();
+        assertThat(sent).hasSize(5);
+        lastShares.remove(worker);
+        clock.advance(Duration.ofDays(8));
+        watch.check();
+        lastShares.put(worker, clock.now);
+        watch.check();
+        assertThat(sent).hasSize(5);
+        assertThat(sent.get(4).event()).isEqualTo(Alert.WORKER_OFFLINE);
+
+        // Not leading (another process sends the cluster's worker alerts): nothing about workers.
+        AlertWatch follower = new AlertWatch(clock, Duration.ofMinutes(10), () -> Map.of("a.b", clock.now.minusSeconds(3600)), null,
+                null, sent::add).leadingWhen(() -> false);
+        follower.check();
+        assertThat(sent).hasSize(5);
     }
 
     @Test

@@ -115,11 +115,14 @@ class UpstreamFaultsTest {
         assertThat(leftovers()).isEmpty();
     }
 
-    /** Threads started since the test began, other than the fake node's (its JDK HttpServer) and the JDK client's selector. */
+    /**
+     * Threads started since the test began, other than the fake node's (its JDK HttpServer, with its timers: the request
+     * time bound the tests run with adds one) and the JDK client's selector.
+     */
     private List<String> leftovers() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive())
                 .map(Thread::getName).filter(n -> !n.startsWith("fake-bitcoind") && !n.startsWith("HTTP-Dispatcher")
-                        && !n.equals("idle-timeout-task") && !n.endsWith("-SelectorManager"))
+                        && !n.equals("idle-timeout-task") && !n.equals("req-rsp-timeout-task") && !n.endsWith("-SelectorManager"))
                 .toList();
     }
 }

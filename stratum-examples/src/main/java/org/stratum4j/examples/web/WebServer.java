@@ -334,6 +334,20 @@ public final class WebServer implements AutoCloseable {
                     .append("</td></tr>");
         }
         b.append("</tbody></table></div></section>");
+        List<DashboardSource.BlockView> found = source.blocks(100).stream()
+                .filter(k -> k.worker() != null && ShareHistory.addressOf(k.worker()).equals(address)).toList();
+        if (!found.isEmpty()) {
+            b.append("<section><h2>Blocks found by this address</h2><div class=\"scroll\"><table id=\"miner-blocks\"><thead><tr>"
+                    + "<th>Height</th><th>Found</th><th>Worker</th><th>Status</th><th>Confirmations</th></tr></thead><tbody>");
+            for (DashboardSource.BlockView k : found) {
+                String worker = k.worker().length() > address.length() ? k.worker().substring(address.length() + 1) : "";
+                b.append("<tr><td title=\"").append(Html.text(k.hash())).append("\">").append(k.height()).append("</td><td title=\"")
+                        .append(k.time()).append("\">").append(Html.ago(k.time(), now)).append("</td><td>").append(Html.text(worker))
+                        .append("</td><td>").append(Html.text(k.status())).append("</td><td>").append(k.confirmations())
+                        .append("</td></tr>");
+            }
+            b.append("</tbody></table></div></section>");
+        }
         List<DashboardSource.EarningView> earnings = source.earnings(address);
         if (!earnings.isEmpty()) {
             b.append("<section><h2>Earnings</h2><div class=\"scroll\"><table id=\"earnings\"><thead><tr><th>Block</th><th>Found</th>"

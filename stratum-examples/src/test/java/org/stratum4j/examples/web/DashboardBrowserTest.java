@@ -138,6 +138,11 @@ class DashboardBrowserTest {
         assertThat(rig.getDomAttribute("class")).isEqualTo("online");
         assertThat(rig.findElement(By.className("hashrate")).getText()).doesNotStartWith("0 ").endsWith("H/s");
         assertThat(browser.findElement(By.id("miner-workers")).getText()).isEqualTo("2 of 2");
+        // Blocks were found while these two mined (about one share in a hundred): the page lists them with their finder.
+        List<WebElement> blocks = browser.findElements(By.cssSelector("#miner-blocks tbody tr"));
+        assertThat(blocks).isNotEmpty();
+        assertThat(blocks).extracting(WebElement::getText).allMatch(t -> t.contains("accepted")
+                && (t.contains(" rig1 ") || t.contains(HOSTILE.substring(PoolMain.DEMO_ADDRESS.length() + 1))));
         screenshot("miner");
 
         browser.get(base + "/miner/" + PoolMain.DEMO_ADDRESS + "?view=1h");

@@ -181,19 +181,21 @@ class DemoNodeTest {
         Sha256Hash genesis = watching.currentJob().prevHash();
         assertThat(mining.currentJob().prevHash()).isEqualTo(genesis);
 
+        // Eight shares are in flight: one more block may follow the first before the miner stops.
         mining.mine(0, 0, () -> node.chain().blocksAccepted() > 0);
-        assertThat(node.chain().blocksAccepted()).isEqualTo(1);
-        Sha256Hash tip = node.chain().tip();
+        mining.drain();
+        assertThat(node.chain().blocksAccepted()).isPositive();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline && !watching.currentJob().prevHash().equals(tip)) {
+        while (System.nanoTime() < deadline && !watching.currentJob().prevHash().equals(node.chain().tip())) {
             Thread.sleep(5);
         }
+        Sha256Hash tip = node.chain().tip();
         Notify seen = watching.currentJob();
-        assertThat(seen.prevHash()).as("the other pool's miner works on the new tip").isEqualTo(tip);
+        assertThat(seen.prevHash()).as("the other pool's miner works on the new tip").isEqualTo(tip).isNotEqualTo(genesis);
         assertThat(seen.cleanJobs()).isTrue();
         assertThat(seen.jobId()).endsWith("02");
         assertThat(mining.currentJob().jobId()).endsWith("01");
-        assertThat(finder.engine().stats().blocks()).isEqualTo(1);
+        assertThat(finder.engine().stats().blocks()).isPositive();
         assertThat(other.engine().stats().blocks()).isZero();
     }
 

@@ -116,7 +116,9 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("miners-online")).getText()).isEqualTo("1");
         assertThat(browser.findElement(By.id("pool-hashrate")).getText()).doesNotStartWith("0 ").endsWith("H/s");
         assertThat(browser.findElements(By.cssSelector("#blocks tbody tr"))).isNotEmpty();
-        assertThat(browser.findElement(By.cssSelector("#blocks tbody tr")).getText()).contains("accepted");
+        // A share in flight across a block change may be a block on the old tip: refused ("inconclusive") and listed as such.
+        assertThat(browser.findElements(By.cssSelector("#blocks tbody tr"))).extracting(WebElement::getText)
+                .anyMatch(t -> t.contains("accepted")).allMatch(t -> t.contains("accepted") || t.contains("rejected: inconclusive"));
         assertThat(browser.findElements(By.cssSelector("#best tbody tr"))).hasSize(10);
         // The watching miner is connected while the page is read; ValidShareMiner subscribes as "valid-share-miner/1".
         assertThat(browser.findElement(By.id("software")).getText()).contains("valid-share-miner");
@@ -141,8 +143,8 @@ class DashboardBrowserTest {
         // Blocks were found while these two mined (about one share in a hundred): the page lists them with their finder.
         List<WebElement> blocks = browser.findElements(By.cssSelector("#miner-blocks tbody tr"));
         assertThat(blocks).isNotEmpty();
-        assertThat(blocks).extracting(WebElement::getText).allMatch(t -> t.contains("accepted")
-                && (t.contains(" rig1 ") || t.contains(HOSTILE.substring(PoolMain.DEMO_ADDRESS.length() + 1))));
+        assertThat(blocks).extracting(WebElement::getText).anyMatch(t -> t.contains("accepted"))
+                .allMatch(t -> t.contains(" rig1 ") || t.contains(HOSTILE.substring(PoolMain.DEMO_ADDRESS.length() + 1)));
         screenshot("miner");
 
         browser.get(base + "/miner/" + PoolMain.DEMO_ADDRESS + "?view=1h");

@@ -222,6 +222,7 @@ public final class ExamplePool implements AutoCloseable {
         try {
             web.start(clock);
         } catch (ConfigException e) {
+            web.close();
             server.close();
             if (statsServer != null) {
                 statsServer.close();

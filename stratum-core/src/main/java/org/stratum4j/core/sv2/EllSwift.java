@@ -87,6 +87,78 @@ public final class EllSwift {
     }
 
     /**
+     * A fresh encoding of {@code privateKey}'s public key: 64 bytes, uniformly spread, that
+     * {@link #decodeX} maps back to its x coordinate. BIP324's {@code XElligatorSwift}: a random u and
+     * one of the eight inverse cases, tried until one gives a t.
+     */
+    public static byte[] encode(byte[] privateKey, java.security.SecureRandom random) {
+        Objects.requireNonNull(random, "random");
+        BigInteger x = new BigInteger(1, publicX(privateKey));
+        while (true) {
+            BigInteger u = new BigInteger(256, random);
+            if (u.signum() == 0 || u.compareTo(P) >= 0) {
+                continue;
+            }
+            BigInteger t = inverseMap(x, u, random.nextInt(8));
+            if (t != null) {
+                byte[] out = new byte[ENCODED_LENGTH];
+                System.arraycopy(toBytes(u), 0, out, 0, FIELD_LENGTH);
+                System.arraycopy(toBytes(t), 0, out, FIELD_LENGTH, FIELD_LENGTH);
+                return out;
+            }
+        }
+    }
+
+    /**
+     * BIP324's {@code xswiftec_inv}: a t with {@code XSwiftEC(u, t) = x} for {@code inverseCase}
+     * 0..7, or null when that case has none.
+     */
+    static BigInteger inverseMap(BigInteger x, BigInteger u, int inverseCase) {
+        BigInteger seven = SEVEN;
+        BigInteger u2 = u.multiply(u).mod(P);
+        BigInteger u3 = u2.multiply(u).mod(P);
+        BigInteger s;
+        BigInteger v;
+        if ((inverseCase & 2) == 0) {
+            if (isX(x.negate().subtract(u).mod(P))) {
+                return null;
+            }
+            v = x;
+            s = u3.add(seven).negate().multiply(inverse(u2.add(u.multiply(v)).add(v.multiply(v)))).mod(P);
+        } else {
+            s = x.subtract(u).mod(P);
+            if (s.signum() == 0) {
+                return null;
+            }
+            BigInteger r = sqrt(s.negate().multiply(BigInteger.valueOf(4).multiply(u3.add(seven))
+                    .add(BigInteger.valueOf(3).multiply(s).multiply(u2))).mod(P));
+            if (r == null || ((inverseCase & 1) != 0 && r.signum() == 0)) {
+                return null;
+            }
+            v = u.negate().add(r.multiply(inverse(s))).multiply(inverse(BigInteger.TWO)).mod(P);
+        }
+        BigInteger w = sqrt(s);
+        if (w == null) {
+            return null;
+        }
+        BigInteger half = inverse(BigInteger.TWO);
+        BigInteger minus = u.multiply(BigInteger.ONE.subtract(C)).multiply(half).add(v).mod(P);
+        BigInteger plus = u.multiply(BigInteger.ONE.add(C)).multiply(half).add(v).mod(P);
+        return switch (inverseCase & 5) {
+            case 0 -> w.negate().multiply(minus).mod(P);
+            case 1 -> w.multiply(plus).mod(P);
+            case 4 -> w.multiply(minus).mod(P);
+            default -> w.negate().multiply(plus).mod(P);
+        };
+    }
+
+    /** A square root mod p, or null when {@code a} has none. */
+    private static BigInteger sqrt(BigInteger a) {
+        BigInteger r = a.modPow(SQRT_EXPONENT, P);
+        return r.multiply(r).mod(P).equals(a.mod(P)) ? r : null;
+    }
+
+    /**
      * The x-only ECDH of BIP324: the x coordinate (32 bytes) of {@code privateKey} times the point
      * {@code theirEncoding} stands for.
      *

@@ -67,6 +67,49 @@ class EllSwiftTest {
     }
 
     @Test
+    void everyInverseVectorOfBip324() throws IOException {
+        List<Map<String, String>> rows = csv("bip324_xswiftec_inv_test_vectors.csv");
+        assertThat(rows).hasSize(32);
+        int found = 0;
+        for (Map<String, String> r : rows) {
+            java.math.BigInteger u = new java.math.BigInteger(r.get("u"), 16);
+            java.math.BigInteger x = new java.math.BigInteger(r.get("x"), 16);
+            for (int c = 0; c < 8; c++) {
+                java.math.BigInteger t = EllSwift.inverseMap(x, u, c);
+                String expected = r.get("case" + c + "_t");
+                String which = r.get("comment") + " case " + c;
+                if (expected.isEmpty()) {
+                    assertThat(t).as(which).isNull();
+                } else {
+                    assertThat(t).as(which).isNotNull();
+                    assertThat(Hex.encode(EllSwift.toBytes(t))).as(which).isEqualTo(expected);
+                    assertThat(EllSwift.xSwiftEc(u, t)).as(which + " decodes back").isEqualTo(x);
+                    found++;
+                }
+            }
+        }
+        assertThat(found).isPositive();
+    }
+
+    @Test
+    void freshEncodingsDecodeToTheKeyAndBothSidesShareOneSecret() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (int i = 0; i < 20; i++) {
+            byte[] a = new byte[32];
+            byte[] b = new byte[32];
+            random.nextBytes(a);
+            random.nextBytes(b);
+            a[0] &= 0x7f; // below n
+            b[0] &= 0x7f;
+            byte[] encodedA = EllSwift.encode(a, random);
+            byte[] encodedB = EllSwift.encode(b, random);
+            assertThat(EllSwift.decodeX(encodedA)).isEqualTo(EllSwift.publicX(a));
+            assertThat(EllSwift.encode(a, random)).as("a fresh encoding each time").isNotEqualTo(encodedA);
+            assertThat(EllSwift.sharedSecret(a, encodedA, encodedB, true)).isEqualTo(EllSwift.sharedSecret(b, encodedB, encodedA, false));
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithAReason() {
         assertThatThrownBy(() -> EllSwift.decodeX(new byte[63])).hasMessage("an ElligatorSwift encoding is 64 bytes, got 63");
         assertThatThrownBy(() -> EllSwift.xOnlyEcdh(new byte[64], new byte[32])).hasMessage("a private key must be in 1..n-1");

@@ -1,6 +1,5 @@
 package org.stratum4j.examples.alerts;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +13,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.examples.store.DatabaseUrl;
+import org.stratum4j.examples.store.LazyConnection;
 
 /**
  * Worker alerts for a cluster: every worker's last share wherever it mined (the share store's
@@ -28,15 +28,14 @@ public final class ClusterWorkers implements AutoCloseable {
     /** The advisory lock's key: "S4JALERT". */
     static final long LOCK = 0x53344a414c455254L;
 
-    private final DatabaseUrl url;
+    private final LazyConnection connection;
     private final Clock clock;
     private final Duration lookBack;
-    private Connection connection;
     private boolean leading;
 
     /** Reads workers whose last share is at most {@code lookBack} old. */
     public ClusterWorkers(DatabaseUrl url, Clock clock, Duration lookBack) {
-        this.url = Objects.requireNonNull(url, "url");
+        this.connection = new LazyConnection(url, "stratum4j-alerts", false);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.lookBack = Objects.requireNonNull(lookBack, "lookBack");
     }
@@ -45,7 +44,7 @@ public final class ClusterWorkers implements AutoCloseable {
     public synchronized boolean leading() {
         try {
             if (!leading) {
-                try (PreparedStatement p = connection().prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                try (PreparedStatement p = connection.get().prepareStatement("SELECT pg_try_advisory_lock(?)")) {
                     p.setLong(1, LOCK);
                     try (ResultSet r = p.executeQuery()) {
                         r.next();
@@ -68,7 +67,7 @@ public final class ClusterWorkers implements AutoCloseable {
     public synchronized Map<String, Instant> lastShares() {
         Map<String, Instant> out = new HashMap<>();
         Instant now = clock.instant();
-        try (PreparedStatement p = connection().prepareStatement("SELECT worker, max(last_share) FROM worker_stats WHERE bucket >= ?"
+        try (PreparedStatement p = connection.get().prepareStatement("SELECT worker, max(last_share) FROM worker_stats WHERE bucket >= ?"
                 + " AND last_share IS NOT NULL GROUP BY worker")) {
             p.setTimestamp(1, Timestamp.from(now.minus(lookBack).minusSeconds(600)));
             try (ResultSet r = p.executeQuery()) {
@@ -84,22 +83,8 @@ public final class ClusterWorkers implements AutoCloseable {
         }
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null) {
-            connection = url.connect("stratum4j-alerts");
-        }
-        return connection;
-    }
-
     private void drop() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // gone either way
-            }
-            connection = null;
-        }
+        connection.drop();
         if (leading) {
             leading = false;
             LOG.info("this process no longer sends the cluster's worker alerts (its database connection was lost)");

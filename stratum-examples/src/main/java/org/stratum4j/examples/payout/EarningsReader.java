@@ -1,6 +1,5 @@
 package org.stratum4j.examples.payout;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Address;
 import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.examples.store.DatabaseUrl;
+import org.stratum4j.examples.store.LazyConnection;
 
 /**
  * Reads addresses' earnings from the payout ledger for the dashboard, on one connection of its own
@@ -30,7 +30,7 @@ public final class EarningsReader implements AutoCloseable {
     private record Cached(Instant readAt, List<PayoutLedger.Earning> rows) {
     }
 
-    private final DatabaseUrl url;
+    private final LazyConnection connection;
     private final Network network;
     private final Clock clock;
     private final Map<String, Cached> cache = new LinkedHashMap<>(16, 0.75f, true) {
@@ -41,11 +41,10 @@ public final class EarningsReader implements AutoCloseable {
             return size() > KEPT_ADDRESSES;
         }
     };
-    private Connection connection;
 
     /** A reader of the ledger at {@code url}, for addresses of {@code network}. */
     public EarningsReader(DatabaseUrl url, Network network, Clock clock) {
-        this.url = Objects.requireNonNull(url, "url");
+        this.connection = new LazyConnection(url, "stratum4j-dashboard", true);
         this.network = Objects.requireNonNull(network, "network");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -64,32 +63,18 @@ public final class EarningsReader implements AutoCloseable {
             return c.rows();
         }
         try {
-            if (connection == null) {
-                connection = url.connect("stratum4j-dashboard");
-            }
-            List<PayoutLedger.Earning> rows = List.copyOf(PayoutLedger.earnings(connection, address, ROWS));
+            List<PayoutLedger.Earning> rows = List.copyOf(PayoutLedger.earnings(connection.get(), address, ROWS));
             cache.put(addressText, new Cached(now, rows));
             return rows;
         } catch (SQLException e) {
             LOG.debug("dashboard: earnings of {} could not be read: {}", addressText, e.getMessage());
-            closeConnection();
+            connection.drop();
             return c == null ? List.of() : c.rows();
-        }
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // gone either way
-            }
-            connection = null;
         }
     }
 
     @Override
     public synchronized void close() {
-        closeConnection();
+        connection.drop();
     }
 }

@@ -30,6 +30,7 @@ import org.stratum4j.core.job.CoinbaseOutput;
 import org.stratum4j.core.payout.PayoutPlan;
 import org.stratum4j.core.payout.Pplns;
 import org.stratum4j.examples.store.DatabaseUrl;
+import org.stratum4j.examples.store.LazyConnection;
 
 /**
  * The engine's {@link Payouts} for PPLNS in the coinbase: every job's outputs are
@@ -57,7 +58,6 @@ public final class PayoutBook implements Payouts, AutoCloseable {
     private record Found(String hash, String worker, Instant at, PayoutPlan plan) {
     }
 
-    private final DatabaseUrl url;
     private final Network network;
     private final Pplns pplns;
     private final BigDecimal windowFactor;
@@ -78,11 +78,11 @@ public final class PayoutBook implements Payouts, AutoCloseable {
     private volatile Snapshot snapshot;
     private volatile BigDecimal wantedWindow;
     private volatile boolean running = true;
-    private Connection connection;
+    private final LazyConnection connection;
 
     private PayoutBook(DatabaseUrl url, Network network, Pplns pplns, BigDecimal windowFactor, int instanceId, Duration refresh,
                        Clock clock) {
-        this.url = url;
+        this.connection = new LazyConnection(url, "stratum4j-" + instanceId + "-payouts", false);
         this.network = network;
         this.pplns = pplns;
         this.windowFactor = windowFactor;
@@ -214,13 +214,11 @@ public final class PayoutBook implements Payouts, AutoCloseable {
         Instant next = Instant.MIN;
         while (running) {
             try {
-                if (connection == null) {
-                    connection = url.connect("stratum4j-" + instanceId + "-payouts");
-                }
+                Connection c = connection.get();
                 Found f;
                 while ((f = found.peek()) != null) {
                     try {
-                        if (PayoutLedger.recordBlock(connection, f.hash(), f.worker(), instanceId, f.at(), f.plan())) {
+                        if (PayoutLedger.recordBlock(c, f.hash(), f.worker(), instanceId, f.at(), f.plan())) {
                             recorded.incrementAndGet();
                             LOG.info("block {}: payouts recorded: {} outputs, fee {} sat, balances carried {} sat (were {}), pool output"
                                     + " {} sat", f.hash(), f.plan().outputs().size(), f.plan().fee(), f.plan().balancesAfter(),
@@ -240,8 +238,8 @@ public final class PayoutBook implements Payouts, AutoCloseable {
                 }
                 BigDecimal wanted = wantedWindow;
                 if (wanted != null && (clock.instant().isAfter(next) || wanted.compareTo(snapshot.windowSize()) != 0)) {
-                    Map<Address, BigDecimal> credits = PayoutLedger.window(connection, wanted, network);
-                    Map<Address, Long> balances = PayoutLedger.balances(connection, network);
+                    Map<Address, BigDecimal> credits = PayoutLedger.window(c, wanted, network);
+                    Map<Address, Long> balances = PayoutLedger.balances(c, network);
                     snapshot = new Snapshot(wanted, Map.copyOf(credits), Map.copyOf(balances), clock.instant());
                     next = clock.instant().plus(refresh);
                 }
@@ -249,23 +247,12 @@ public final class PayoutBook implements Payouts, AutoCloseable {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(10, Math.min(refresh.toMillis(), 1000))));
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("payouts: the database is not usable ({}); jobs keep the window read at {}", e.toString(), snapshot.at());
-                closeConnection();
+                connection.drop();
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoff));
                 backoff = Math.min(backoff * 2, 30_000);
             }
         }
-        closeConnection();
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // going anyway
-            }
-            connection = null;
-        }
+        connection.drop();
     }
 
     /** Records what is queued (for up to 10 s) and stops. */

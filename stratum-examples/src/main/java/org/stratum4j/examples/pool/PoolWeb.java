@@ -55,11 +55,16 @@ final class PoolWeb implements AutoCloseable {
 
     /** Where the engine's share events go next. */
     ShareSink sink(ShareSink next) {
-        return dashboard == null ? next : dashboard;
+        return keepsFigures() ? dashboard : next;
     }
 
     BlockSubmitter recording(BlockSubmitter next) {
-        return dashboard == null ? next : dashboard.recording(next);
+        return keepsFigures() ? dashboard.recording(next) : next;
+    }
+
+    /** Whether shares and blocks are kept in memory: not with a database, whose figures the pages read instead. */
+    private boolean keepsFigures() {
+        return dashboard != null && config.database == null;
     }
 
     /** Counts connected miners' software with the engine. */

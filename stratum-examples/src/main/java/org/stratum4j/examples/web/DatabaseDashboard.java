@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.examples.store.DatabaseUrl;
+import org.stratum4j.examples.store.LazyConnection;
 
 /**
  * The dashboard's figures for a whole cluster, from the share store every process writes to: the
@@ -51,9 +52,9 @@ public final class DatabaseDashboard implements DashboardSource, AutoCloseable {
                                List<ShareHistory.BestShare> best, List<BlockView> blocks, Instant lastBlock) {
     }
 
-    private final DatabaseUrl url;
+    private final LazyConnection connection;
     private final Clock clock;
-    private final DashboardSource local;
+    private final MemoryDashboard local;
     private final ScheduledExecutorService thread;
     private final Map<String, AddressFigures> addresses = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
@@ -63,12 +64,11 @@ public final class DatabaseDashboard implements DashboardSource, AutoCloseable {
             return size() > KEPT_ADDRESSES;
         }
     };
-    private Connection connection;
     private volatile PoolFigures pool = new PoolFigures(0, 0, 0, 0, Map.of(), List.of(), List.of(), null);
 
     /** Figures from the database at {@code url}; {@link #start} reads them. */
-    public DatabaseDashboard(DatabaseUrl url, Clock clock, DashboardSource local) {
-        this.url = Objects.requireNonNull(url, "url");
+    public DatabaseDashboard(DatabaseUrl url, Clock clock, MemoryDashboard local) {
+        this.connection = new LazyConnection(url, "stratum4j-dashboard", true);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.local = Objects.requireNonNull(local, "local");
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -93,27 +93,12 @@ public final class DatabaseDashboard implements DashboardSource, AutoCloseable {
         }
     }
 
-    private synchronized Connection connection() throws SQLException {
-        if (connection == null) {
-            connection = url.connect("stratum4j-dashboard");
-            connection.setReadOnly(true);
-        }
-        return connection;
-    }
-
     private synchronized void drop() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // gone either way
-            }
-            connection = null;
-        }
+        connection.drop();
     }
 
     private synchronized PoolFigures readPool() throws SQLException {
-        Connection c = connection();
+        Connection c = connection.get();
         Instant now = clock.instant();
         long nowSecond = now.getEpochSecond();
         Map<Long, Double> buckets = new TreeMap<>();
@@ -203,8 +188,7 @@ public final class DatabaseDashboard implements DashboardSource, AutoCloseable {
     @Override
     public PoolSummary pool() {
         PoolFigures f = pool;
-        PoolSummary here = local.pool();
-        return new PoolSummary(f.hashrate(), f.workersOnline(), f.minersOnline(), here.height(), here.networkDifficulty(),
+        return new PoolSummary(f.hashrate(), f.workersOnline(), f.minersOnline(), local.height(), local.networkDifficulty(),
                 f.blocksFound());
     }
 
@@ -270,7 +254,7 @@ public final class DatabaseDashboard implements DashboardSource, AutoCloseable {
         Map<String, double[]> best = new TreeMap<>();
         Map<String, Instant> last = new TreeMap<>();
         Instant sinceBlock = pool.lastBlock();
-        try (PreparedStatement p = connection().prepareStatement("SELECT worker, extract(epoch FROM bucket)::bigint, shares, difficulty,"
+        try (PreparedStatement p = connection.get().prepareStatement("SELECT worker, extract(epoch FROM bucket)::bigint, shares, difficulty,"
                 + " rejected_stale, rejected_duplicate, rejected_low_difficulty, rejected_invalid, best_difficulty, last_share"
                 + " FROM worker_stats WHERE split_part(worker, '.', 1) = ? AND bucket >= ?")) {
             p.setString(1, address);

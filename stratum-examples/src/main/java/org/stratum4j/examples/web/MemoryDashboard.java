@@ -55,6 +55,18 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
         template = t;
     }
 
+    /** The chain's height, from the last template (0 before the first). */
+    public long height() {
+        BlockTemplate t = template;
+        return t == null ? 0 : t.height() - 1;
+    }
+
+    /** The network difficulty, from the last template (0 before the first). */
+    public double networkDifficulty() {
+        BlockTemplate t = template;
+        return t == null ? 0 : t.bits().difficulty();
+    }
+
     /** {@code submitter}, and each found block with the node's verdict kept for the pages. */
     public BlockSubmitter recording(BlockSubmitter submitter) {
         return block -> submitter.submit(block).whenComplete((verdict, failure) -> {
@@ -108,13 +120,11 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
                 miners.add(ShareHistory.addressOf(w.worker()));
             }
         }
-        BlockTemplate t = template;
         long found;
         synchronized (blocks) {
             found = blocksFound;
         }
-        return new PoolSummary(history.hashrate(), online, miners.size(), t == null ? 0 : t.height() - 1,
-                t == null ? 0 : t.bits().difficulty(), found);
+        return new PoolSummary(history.hashrate(), online, miners.size(), height(), networkDifficulty(), found);
     }
 
     @Override

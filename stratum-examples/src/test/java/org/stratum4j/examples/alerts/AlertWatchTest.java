@@ -4,44 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.stratum4j.examples.testing.TestClock;
 
 /** Worker, node and database alerts fire once per change, and their JSON says what happened. */
 class AlertWatchTest {
 
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-12-04T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-12-04T12:00:00Z"));
     final Map<String, Instant> lastShares = new ConcurrentHashMap<>();
     final List<Alert> sent = new CopyOnWriteArrayList<>();
     volatile boolean node = true;
@@ -52,7 +27,7 @@ class AlertWatchTest {
     @Test
     void aWorkerThatStopsIsReportedOnceAndAgainWhenItIsBack() {
         String worker = "bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms.rig1";
-        lastShares.put(worker, clock.now);
+        lastShares.put(worker, clock.instant());
         clock.advance(Duration.ofMinutes(9));
         watch.check();
         assertThat(sent).isEmpty();
@@ -67,7 +42,7 @@ class AlertWatchTest {
         assertThat(off.fields()).containsEntry("worker", worker).containsEntry("address", "bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms")
                 .containsEntry("offline_seconds", 600L).containsEntry("last_share", "2026-12-04T12:00:00Z");
 
-        lastShares.put(worker, clock.now);
+        lastShares.put(worker, clock.instant());
         watch.check();
         watch.check();
         assertThat(sent).hasSize(2);
@@ -83,7 +58,7 @@ class AlertWatchTest {
         lastShares.remove(worker);
         clock.advance(Duration.ofDays(2));
         watch.check();
-        lastShares.put(worker, clock.now);
+        lastShares.put(worker, clock.instant());
         watch.check();
         assertThat(sent).hasSize(4);
         assertThat(sent.get(3).event()).isEqualTo(Alert.WORKER_BACK);
@@ -94,13 +69,13 @@ class AlertWatchTest {
         lastShares.remove(worker);
         clock.advance(Duration.ofDays(8));
         watch.check();
-        lastShares.put(worker, clock.now);
+        lastShares.put(worker, clock.instant());
         watch.check();
         assertThat(sent).hasSize(5);
         assertThat(sent.get(4).event()).isEqualTo(Alert.WORKER_OFFLINE);
 
         // Not leading (another process sends the cluster's worker alerts): nothing about workers.
-        AlertWatch follower = new AlertWatch(clock, Duration.ofMinutes(10), () -> Map.of("a.b", clock.now.minusSeconds(3600)), null,
+        AlertWatch follower = new AlertWatch(clock, Duration.ofMinutes(10), () -> Map.of("a.b", clock.instant().minusSeconds(3600)), null,
                 null, sent::add).leadingWhen(() -> false);
         follower.check();
         assertThat(sent).hasSize(5);

@@ -4,43 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.stratum4j.core.bitcoin.Difficulty;
 import org.stratum4j.core.engine.ShareEvent;
 import org.stratum4j.core.share.RejectReason;
+import org.stratum4j.examples.testing.TestClock;
 
 /** The dashboard's in-memory figures: rates per interval, online within 5 minutes, bounded and junk-proof. */
 class ShareHistoryTest {
 
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-12-04T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final TestClock clock = new TestClock(Instant.parse("2026-12-04T12:00:00Z"));
     final ShareHistory history = new ShareHistory(clock);
 
     ShareEvent share(String worker, double difficulty, double shareDifficulty, RejectReason reason) {
-        return new ShareEvent(clock.now, 1, new InetSocketAddress("127.0.0.1", 1), worker, "j", "00000000", "00", 0, 0, 0,
+        return new ShareEvent(clock.instant(), 1, new InetSocketAddress("127.0.0.1", 1), worker, "j", "00000000", "00", 0, 0, 0,
                 Difficulty.of(difficulty), null, shareDifficulty, reason, false);
     }
 
@@ -48,10 +27,10 @@ class ShareHistoryTest {
     void ratesFollowTheAcceptedDifficultyPerInterval() {
         // Ten minutes of one difficulty-1 share a minute: 2^32 hashes a minute.
         for (int m = 0; m < 10; m++) {
-            clock.now = Instant.parse("2026-12-04T12:00:30Z").plusSeconds(60L * m);
+            clock.set(Instant.parse("2026-12-04T12:00:30Z").plusSeconds(60L * m));
             history.record(share("addr1234567890abc.rig", 1, 2, null));
         }
-        clock.now = Instant.parse("2026-12-04T12:10:00Z");
+        clock.set(Instant.parse("2026-12-04T12:10:00Z"));
         double perMinute = 4294967296.0 / 60;
         assertThat(history.hashrate()).isCloseTo(perMinute, within(perMinute * 1e-6));
         double[][] hour = history.poolSeries(ShareHistory.View.HOUR);
@@ -78,7 +57,7 @@ class ShareHistoryTest {
         assertThat(w.rejected()).containsExactly(java.util.Map.entry("low_difficulty", 2L));
         assertThat(w.difficulty()).isEqualTo(0.5);
         assertThat(w.bestDifficulty()).isEqualTo(3);
-        clock.now = clock.now.plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertThat(history.workersOf("addr1234567890abc").get(0).online()).isFalse();
         history.blockFound();
         assertThat(history.workersOf("addr1234567890abc").get(0).bestDifficultySinceBlock()).isZero();
@@ -92,7 +71,7 @@ class ShareHistoryTest {
         }
         assertThat(history.workers()).isEmpty();
         history.record(share("addr1234567890abc.old", 1, 1, null));
-        clock.now = clock.now.plus(Duration.ofDays(8));
+        clock.advance(Duration.ofDays(8));
         history.record(share("addr1234567890abc.new", 1, 1, null));
         history.forgetIdle();
         assertThat(history.workers()).extracting(ShareHistory.WorkerView::worker).containsExactly("addr1234567890abc.new");

@@ -11,13 +11,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.stratum4j.examples.pool.ExamplePool;
 import org.stratum4j.examples.testing.TestPools;
-import org.stratum4j.examples.testing.TestPostgres;
+import org.stratum4j.examples.testing.PostgresServer;
 import org.stratum4j.examples.testing.ValidShareMiner;
 
 /** Pool mode paying miners in the coinbase, on the demo chain (which checks a coinbase as Bitcoin Core does) and a real PostgreSQL. */
@@ -27,29 +26,16 @@ class CoinbasePayoutsTest {
     static final String BOB = "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn";
     static final String POOL = "2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc";
 
-    static TestPostgres pg;
-    static int databases;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer PG = new PostgresServer();
 
     static String database() throws Exception {
-        String name = "payouts" + (++databases);
-        pg.createDatabase(name);
+        String name = PG.newDatabase("payouts");
         return name;
     }
 
     static List<List<Object>> rows(String db, String sql) throws Exception {
-        try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = PG.server().connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             List<List<Object>> out = new ArrayList<>();
             while (r.next()) {
                 List<Object> row = new ArrayList<>();
@@ -70,7 +56,7 @@ class CoinbasePayoutsTest {
     @Test
     void blocksPayTheMinersOfTheWindowToTheSatoshiCarryingWhatIsBelowTheMinimum(@TempDir Path dir) throws Exception {
         String db = database();
-        String url = pg.url(db);
+        String url = PG.server().url(db);
         // A block is about one share in a thousand; the window (1,000 x the network difficulty) holds every share of the test.
         // A quarter of each block is the fee; Bob earns about a tenth of the rest, under the 10 BTC minimum, so he is carried
         // and paid once his balance and a block's earnings reach it.

@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.core.job.BlockTemplate;
 import org.stratum4j.core.job.CoinbaseOutput;
@@ -23,28 +22,17 @@ import org.stratum4j.core.payout.Pplns;
 import org.stratum4j.examples.demo.DemoChain;
 import org.stratum4j.examples.store.DatabaseUrl;
 import org.stratum4j.examples.store.TestSchema;
-import org.stratum4j.examples.testing.TestPostgres;
+import org.stratum4j.examples.testing.PostgresServer;
 
 /** Two pool processes' payout books on one real database make the same coinbase. */
 class PayoutBookTest {
 
-    static TestPostgres pg;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer PG = new PostgresServer();
 
     @Test
     void twoProcessesOnOneDatabaseMakeTheSameOutputsFromTheSameWindow() throws Exception {
-        pg.createDatabase("books");
+        PG.server().createDatabase("books");
         List<PayoutLedgerTest.Row> rows = new ArrayList<>();
         Instant start = Instant.now().minusSeconds(600);
         String[] workers = {PayoutLedgerTest.A.text() + ".a", PayoutLedgerTest.B.text() + ".b", PayoutLedgerTest.C.text()};
@@ -52,12 +40,12 @@ class PayoutBookTest {
             // Each instance journaled some of the shares.
             rows.add(new PayoutLedgerTest.Row(i % 2, i, start.plusMillis(600L * i), workers[i % 3], BigDecimal.valueOf(1 + i % 7)));
         }
-        try (Connection c = pg.connect("pool", "books")) {
+        try (Connection c = PG.server().connect("pool", "books")) {
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             TestSchema.prepare(c, today.minusDays(1), today);
             PayoutLedgerTest.insert(c, rows);
         }
-        DatabaseUrl url = DatabaseUrl.parse(pg.url("books"), null, null);
+        DatabaseUrl url = DatabaseUrl.parse(PG.server().url("books"), null, null);
         DemoChain chain = DemoChain.builder().networkDifficulty(org.stratum4j.core.bitcoin.Difficulty.of("0.5")).build();
         CompletableFuture<BlockTemplate> first = new CompletableFuture<>();
         chain.start(first::complete);

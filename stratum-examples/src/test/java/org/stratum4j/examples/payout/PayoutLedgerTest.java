@@ -16,43 +16,29 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stratum4j.core.bitcoin.Address;
 import org.stratum4j.core.bitcoin.Network;
 import org.stratum4j.core.payout.PayoutPlan;
 import org.stratum4j.core.payout.Pplns;
 import org.stratum4j.examples.store.TestSchema;
-import org.stratum4j.examples.testing.TestPostgres;
+import org.stratum4j.examples.testing.PostgresServer;
 
 /** The payout ledger against a real PostgreSQL server. */
 class PayoutLedgerTest {
 
-    static TestPostgres pg;
-    static int databases;
+    @RegisterExtension
+    static final PostgresServer PG = new PostgresServer();
 
     static final Address A = Address.parse("bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080", Network.REGTEST);
     static final Address B = Address.parse("bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms", Network.REGTEST);
     static final Address C = Address.parse("mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn", Network.REGTEST);
     static final Address POOL = Address.parse("2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc", Network.REGTEST);
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     static Connection database() throws Exception {
-        String name = "ledger" + (++databases);
-        pg.createDatabase(name);
-        Connection c = pg.connect("pool", name);
+        String name = PG.newDatabase("ledger");
+        Connection c = PG.server().connect("pool", name);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         TestSchema.prepare(c, today.minusDays(1), today);
         return c;

@@ -14,9 +14,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.stratum4j.examples.pool.ConfigException;
 import org.stratum4j.examples.pool.ExamplePool;
@@ -24,32 +23,20 @@ import org.stratum4j.examples.pool.PoolMain;
 import org.stratum4j.examples.sharelog.LoggedShare;
 import org.stratum4j.examples.sharelog.ShareLog;
 import org.stratum4j.examples.testing.TestPools;
+import org.stratum4j.examples.testing.PostgresServer;
 import org.stratum4j.examples.testing.TestPostgres;
 import org.stratum4j.examples.testing.ValidShareMiner;
 
 /** The example pool with {@code --database} against a real PostgreSQL server. */
 class ShareStoreTest {
 
-    static TestPostgres pg;
-    static int databases;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer PG = new PostgresServer();
 
     /** A new empty database owned by {@code pool}, as postgresql://… */
     static String database() throws Exception {
-        String name = "store" + (++databases);
-        pg.createDatabase(name);
-        return pg.url(name);
+        String name = PG.newDatabase("store");
+        return PG.server().url(name);
     }
 
     static String[] poolArgs(String url, Path journal, String... extra) {
@@ -80,7 +67,7 @@ class ShareStoreTest {
     static Set<String> rows(String url, int instance) throws Exception {
         String db = url.substring(url.lastIndexOf('/') + 1);
         Set<String> keys = new HashSet<>();
-        try (Connection c = pg.connect("pool", db); PreparedStatement p = c.prepareStatement(
+        try (Connection c = PG.server().connect("pool", db); PreparedStatement p = c.prepareStatement(
                 "SELECT job_id || '/' || extranonce2 || '/' || lpad(to_hex(nonce), 8, '0') FROM shares WHERE instance_id = ?")) {
             p.setInt(1, instance);
             try (ResultSet r = p.executeQuery()) {
@@ -94,7 +81,7 @@ class ShareStoreTest {
 
     static long query(String url, String sql) throws Exception {
         String db = url.substring(url.lastIndexOf('/') + 1);
-        try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = PG.server().connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             r.next();
             return r.getLong(1);
         }
@@ -160,7 +147,7 @@ class ShareStoreTest {
 
     static String text(String url, String sql) throws Exception {
         String db = url.substring(url.lastIndexOf('/') + 1);
-        try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Connection c = PG.server().connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             return r.next() ? r.getString(1) : null;
         }
     }
@@ -232,7 +219,7 @@ class ShareStoreTest {
             try (ValidShareMiner miner = new ValidShareMiner(port, "kim.rig1", 16)) {
                 miner.mine(0, 0, () -> miner.acknowledged.size() >= 50);
                 miner.drain();
-                pg.stop();
+                PG.server().stop();
                 try {
                     // Shares go on for a while with the database away; the shipper retries meanwhile.
                     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
@@ -240,7 +227,7 @@ class ShareStoreTest {
                     miner.drain();
                     assertThat(miner.refused.get()).isZero();
                 } finally {
-                    pg.restart();
+                    PG.server().restart();
                 }
                 await(() -> read(log).contains("share store reachable again"), 60, () -> "the recovery line in " + read(log));
                 assertThat(rows(url, 0)).isEqualTo(miner.acknowledged);
@@ -283,7 +270,7 @@ class ShareStoreTest {
         try {
             String db = url.substring(url.lastIndexOf('/') + 1);
             StringBuilder b = new StringBuilder();
-            try (Connection c = pg.connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            try (Connection c = PG.server().connect("pool", db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
                 while (r.next()) {
                     b.append(r.getString(1)).append("; ");
                 }
@@ -329,7 +316,7 @@ class ShareStoreTest {
         }
         String row = "instance_id, created_at, worker, job_id, extranonce1, ntime, nonce, version, difficulty, actual_difficulty, hash,"
                 + " block, coalesce(remote_address, '-')";
-        try (Connection c = pg.connect("pool", url.substring(url.lastIndexOf('/') + 1)); Statement s = c.createStatement();
+        try (Connection c = PG.server().connect("pool", url.substring(url.lastIndexOf('/') + 1)); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT " + row + " FROM shares ORDER BY extranonce2")) {
             List<String> rows = new ArrayList<>();
             while (r.next()) {
@@ -363,7 +350,7 @@ class ShareStoreTest {
                 miner.drain();
                 awaitShipped(pool);
                 int before = miner.acknowledged.size();
-                pg.stop();
+                PG.server().stop();
                 try {
                     miner.mine(1L << 32, 0, () -> miner.acknowledged.size() >= 600);
                     miner.drain();
@@ -378,7 +365,7 @@ class ShareStoreTest {
                     assertThat(pool.notReady(now.plus(ExamplePool.STORE_AWAY_LIMIT).plusSeconds(1)))
                             .hasValueSatisfying(why -> assertThat(why).startsWith("share store unreachable; "));
                 } finally {
-                    pg.restart();
+                    PG.server().restart();
                 }
                 awaitShipped(pool);
                 assertThat(rows(url, 0)).isEqualTo(miner.acknowledged);
@@ -497,7 +484,7 @@ class ShareStoreTest {
         String good = database();
         String wrongPassword = good.replace(TestPostgres.PASSWORD, "not-the-password");
         assertThatThrownBy(() -> TestPools.start(poolArgs(wrongPassword, dir.resolve("a.jsonl")))).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("cannot use the share store at jdbc:postgresql://127.0.0.1:" + pg.port())
+                .hasMessageContaining("cannot use the share store at jdbc:postgresql://127.0.0.1:" + PG.server().port())
                 .hasMessageContaining("password authentication failed for user \"pool\"").hasMessageNotContaining("not-the-password");
         String missing = good.substring(0, good.lastIndexOf('/') + 1) + "no_such_db";
         assertThatThrownBy(() -> TestPools.start(poolArgs(missing, dir.resolve("b.jsonl")))).isInstanceOf(ConfigException.class)

@@ -11,31 +11,19 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.stratum4j.examples.testing.TestPostgres;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.stratum4j.examples.testing.PostgresServer;
 
 /** Migrations and partitions against a real PostgreSQL server. */
 class StoreSchemaTest {
 
-    static TestPostgres pg;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = TestPostgres.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @RegisterExtension
+    static final PostgresServer PG = new PostgresServer();
 
     private static Connection fresh(String db) throws Exception {
-        pg.createDatabase(db);
-        return pg.connect("pool", db);
+        PG.server().createDatabase(db);
+        return PG.server().connect("pool", db);
     }
 
     private static List<String> tables(Connection c) throws SQLException {
@@ -51,7 +39,7 @@ class StoreSchemaTest {
 
     @Test
     void anEmptyDatabaseIsMigratedToTheLatestVersionOnceEvenWhenTwoPoolsStartTogether() throws Exception {
-        try (Connection a = fresh("migrate_empty"); Connection b = pg.connect("pool", "migrate_empty")) {
+        try (Connection a = fresh("migrate_empty"); Connection b = PG.server().connect("pool", "migrate_empty")) {
             Thread other = new Thread(() -> {
                 try {
                     Migrations.apply(b);

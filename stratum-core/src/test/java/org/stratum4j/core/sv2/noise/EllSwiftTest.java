@@ -1,4 +1,4 @@
-package org.stratum4j.core.sv2;
+package org.stratum4j.core.sv2.noise;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.stratum4j.core.sv2;
+package org.stratum4j.core.sv2.noise;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -70,6 +70,25 @@ public final class Target implements Comparable<Target> {
         return of(new BigInteger(1, b));
     }
 
+    /**
+     * The target whose 32 bytes at {@code offset} are a little-endian integer: Stratum V2's
+     * {@code U256} form (least significant byte first, like a hash in internal order).
+     */
+    public static Target fromLittleEndian(byte[] bytes, int offset) {
+        Objects.checkFromIndexSize(offset, 32, bytes.length);
+        return new Target((long) LONG_LE.get(bytes, offset + 24), (long) LONG_LE.get(bytes, offset + 16),
+                (long) LONG_LE.get(bytes, offset + 8), (long) LONG_LE.get(bytes, offset));
+    }
+
+    /** Writes the 32-byte little-endian form ({@link #fromLittleEndian}'s) at {@code offset}. */
+    public void writeLittleEndian(byte[] out, int offset) {
+        Objects.checkFromIndexSize(offset, 32, out.length);
+        LONG_LE.set(out, offset, w3);
+        LONG_LE.set(out, offset + 8, w2);
+        LONG_LE.set(out, offset + 16, w1);
+        LONG_LE.set(out, offset + 24, w0);
+    }
+
     /** The value as a non-negative {@link BigInteger}. */
     public BigInteger toBigInteger() {
         byte[] b = new byte[33];

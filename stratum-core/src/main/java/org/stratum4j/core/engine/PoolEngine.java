@@ -90,57 +90,42 @@ public final class PoolEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
     private static final int MAX_GARBAGE_LINES = 10;
 
+    /** Jobs, verdicts, sink, block path and totals, shared with the other protocols' front-ends. */
+    private final PoolCore core;
     private final Clock clock;
     private final Authorizer authorizer;
-    private final ShareSink shareSink;
-    private final BlockSubmitter blockSubmitter;
     private final DifficultyPolicy difficultyPolicy;
     private final Difficulty initialDifficulty;
-    private final ExtranonceAllocator extranonces;
     private final BanPolicy banPolicy;
-    private final Payouts payouts;
     private final boolean payoutPerWorker;
-    /** Per-worker payouts: base job id → payout script (hex) → that miner's announcement of the job. */
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Announcement>> variants = new ConcurrentHashMap<>();
     private final int poolVersionMask;
     private final int extranonce2Size;
-    private final JobFactory jobFactory;
-    private final JobBook jobBook;
-    private final ShareValidator validator;
-    private final ConcurrentHashMap<String, DuplicateFilter> duplicateFilters = new ConcurrentHashMap<>();
-    private final PoolCodec announcementCodec = new PoolCodec();
     private final AtomicLong sessionIds = new AtomicLong();
-    private volatile Announcement latest;
 
     private final LongAdder sessionsOpen = new LongAdder();
     private final MinerSoftware software = new MinerSoftware();
-    private final LongAdder acceptedTotal = new LongAdder();
-    private final LongAdder[] rejectedTotal = new LongAdder[RejectReason.values().length];
-    private final LongAdder blocksFound = new LongAdder();
 
     private PoolEngine(Builder b) {
         this.clock = b.clock;
         this.authorizer = b.authorizer;
-        this.shareSink = b.shareSink;
-        this.blockSubmitter = b.blockSubmitter;
         this.difficultyPolicy = b.difficultyPolicy;
         this.initialDifficulty = b.initialDifficulty;
-        this.extranonces = b.extranonces;
         this.banPolicy = b.banPolicy;
-        this.payouts = b.payouts;
         this.payoutPerWorker = b.payoutPerWorker;
         this.poolVersionMask = b.versionMask;
         this.extranonce2Size = b.coinbaseBuilder.extranonce2Size();
-        this.jobFactory = new JobFactory(clock, b.coinbaseBuilder, b.instanceId);
-        this.jobBook = JobBook.builder().clock(clock).maxJobs(b.maxJobs).maxAge(b.maxJobAge)
-                .onEvicted(job -> {
-                    duplicateFilters.remove(job.id());
-                    variants.remove(job.id());
-                }).build();
-        this.validator = new ShareValidator(b.pow);
-        for (int i = 0; i < rejectedTotal.length; i++) {
-            rejectedTotal[i] = new LongAdder();
-        }
+        this.core = new PoolCore(clock, b.authorizer, b.shareSink, b.blockSubmitter, b.difficultyPolicy, b.initialDifficulty,
+                b.extranonces, b.banPolicy, b.payouts, b.payoutPerWorker, b.versionMask,
+                new JobFactory(clock, b.coinbaseBuilder, b.instanceId), extranonce2Size,
+                JobBook.builder().clock(clock).maxJobs(b.maxJobs).maxAge(b.maxJobAge), new ShareValidator(b.pow));
+    }
+
+    /**
+     * The protocol-independent core this engine shares with other front-ends (a Stratum V2
+     * endpoint on the same pool): same jobs, same share validation, same sink, same blocks.
+     */
+    public PoolCore core() {
+        return core;
     }
 
     /** A builder; {@link Builder#clock}, {@link Builder#payouts} and {@link Builder#blockSubmitter} are required. */
@@ -157,27 +142,17 @@ public final class PoolEngine {
      * @throws IllegalArgumentException when the coinbase cannot be built (see {@link CoinbaseBuilder#build})
      */
     public Announcement newTemplate(BlockTemplate template) {
-        return announce(jobFactory.create(template, payouts.outputsFor(template)));
+        return core.newTemplate(template);
     }
 
     /** Publishes a job made elsewhere (upstream work, a replay); same contract as {@link #newTemplate}. */
-    public synchronized Announcement announce(Job job) {
-        Objects.requireNonNull(job, "job");
-        if (job.coinbase().extranonce1Size() != extranonces.size()
-                || job.coinbase().extranonce2Size() != extranonce2Size) {
-            throw new IllegalArgumentException("job " + job.id() + " has room for extranonces " + job.coinbase().extranonce1Size()
-                    + "+" + job.coinbase().extranonce2Size() + " but sessions get " + extranonces.size() + "+" + extranonce2Size);
-        }
-        duplicateFilters.put(job.id(), new DuplicateFilter());
-        jobBook.add(job);
-        Announcement a = new Announcement(job, announcementCodec.encode(job.notifyMessage()));
-        latest = a;
-        return a;
+    public Announcement announce(Job job) {
+        return core.announce(job);
     }
 
     /** The latest announcement, or null before the first template. */
     public Announcement latest() {
-        return latest;
+        return core.latest();
     }
 
     /**
@@ -207,24 +182,7 @@ public final class PoolEngine {
 
     /** {@code a}'s job paying the session's script, or null when the job is gone or the coinbase cannot be built. */
     private Announcement variant(Announcement a, Session s) {
-        Job base = a.job();
-        ConcurrentHashMap<String, Announcement> byScript = variants.get(base.id());
-        if (byScript == null) {
-            if (jobBook.find(base.id()) == null) {
-                return null; // evicted: its variants would never be cleaned up
-            }
-            byScript = variants.computeIfAbsent(base.id(), k -> new ConcurrentHashMap<>());
-        }
-        byte[] script = s.payoutScript;
-        try {
-            return byScript.computeIfAbsent(s.payoutKey, k -> {
-                Job job = jobFactory.variant(base, payouts.outputsFor(base.template().orElseThrow(), script));
-                return new Announcement(job, new PoolCodec().encode(job.notifyMessage()));
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("cannot build the job for payout script {}: {}", s.payoutKey, e.getMessage());
-            return null;
-        }
+        return core.variant(a, s.payoutKey, s.payoutScript);
     }
 
     // ------------------------------------------------------------------ connections
@@ -255,7 +213,7 @@ public final class PoolEngine {
             software.closed(s.software);
         }
         if (s.extranonce1 != null) {
-            extranonces.release(s.extranonce1);
+            core.releaseExtranonce1(s.extranonce1);
         }
         s.outgoing.clear();
         s.held.clear();
@@ -297,8 +255,8 @@ public final class PoolEngine {
         if (s.closed || !s.subscribed) {
             return;
         }
-        byte[] fresh = extranonces.allocate();
-        extranonces.release(s.extranonce1);
+        byte[] fresh = core.allocateExtranonce1();
+        core.releaseExtranonce1(s.extranonce1);
         s.extranonce1 = fresh;
         s.extranonce1Hex = Hex.encode(fresh);
         if (!s.extranonceSubscribed) {
@@ -307,7 +265,7 @@ public final class PoolEngine {
             return;
         }
         emit(s, new SetExtranonce(fresh, extranonce2Size));
-        Announcement a = latest;
+        Announcement a = core.latest();
         if (a != null) {
             deliver(s, a);
         }
@@ -347,7 +305,7 @@ public final class PoolEngine {
         if (!s.subscribed) {
             byte[] en1;
             try {
-                en1 = extranonces.allocate();
+                en1 = core.allocateExtranonce1();
             } catch (IllegalStateException e) {
                 reply(s, sub.id(), Response.error(sub.id(), StratumError.other("Pool is full"), false));
                 close(s, e.getMessage());
@@ -360,7 +318,7 @@ public final class PoolEngine {
         }
         emit(s, Response.subscribed(sub.id(), s.extranonce1Hex, s.extranonce1, extranonce2Size));
         emit(s, new SetDifficulty(s.difficulty.current()));
-        Announcement a = latest;
+        Announcement a = core.latest();
         if (a != null) {
             deliver(s, a);
         }
@@ -430,11 +388,11 @@ public final class PoolEngine {
         reply(s, auth.id(), Response.ok(auth.id()));
         if (firstPayout && s.subscribed) {
             // Work sent before now paid nobody in particular: replace it at once with this miner's own.
-            Announcement a = latest;
+            Announcement a = core.latest();
             Announcement mine = a == null ? null : variant(a, s);
             if (mine != null) {
                 s.forgetJobs();
-                Job fresh = jobFactory.reissue(mine.job(), true);
+                Job fresh = core.reissue(mine.job(), true);
                 emit(s, fresh.notifyMessage());
                 s.remember(fresh, a.job().id());
             }
@@ -528,13 +486,12 @@ public final class PoolEngine {
         int sent = s.sent(submit.jobId());
         if (sent >= 0) {
             baseId = s.sentBaseIds[sent];
-            job = jobBook.find(baseId) == null ? null : s.sentJobs[sent];
+            job = s.sentJobs[sent];
         } else if (!payoutPerWorker) {
             // (With per-worker payouts only the session's own deliveries pay its miner.)
-            job = jobBook.find(baseId);
+            job = core.job(baseId);
         }
-        DuplicateFilter duplicates = job == null ? null : duplicateFilters.get(baseId);
-        if (job == null || duplicates == null) {
+        if (job == null) {
             rejected(s, submit, RejectReason.JOB_NOT_FOUND, null, null, now);
             return;
         }
@@ -543,8 +500,7 @@ public final class PoolEngine {
             // The difficulty rule: never harder than the one the job went out with, however many changes since.
             judgedAt = Difficulty.min(judgedAt, s.sentDifficulties[sent]);
         }
-        Verdict v = validator.check(job, s.extranonce1, submit, s.versionMask, judgedAt.toTarget(), now.getEpochSecond(),
-                duplicates, s.roots);
+        Verdict v = core.check(job, baseId, s.extranonce1, submit, s.versionMask, judgedAt.toTarget(), s.roots);
         if (!v.isAccepted()) {
             rejected(s, submit, v.rejectReason(), v, judgedAt, now);
             return;
@@ -561,10 +517,10 @@ public final class PoolEngine {
         s.acceptedDifficulty += judgedAt.toDouble();
         s.lastAcceptedAt = now;
         s.windowAccepted++;
-        acceptedTotal.increment();
+        core.accepted();
         ShareEvent event = event(s, submit, v, judgedAt, null, now);
-        CompletionStage<Void> stored = record(event);
-        if (shareSink.isDurable()) {
+        CompletionStage<Void> stored = core.record(event);
+        if (core.durableSink()) {
             Session.Outgoing slot = hold(s);
             CompletableFuture<Void> f = stored.toCompletableFuture();
             if (f.isDone()) {
@@ -591,20 +547,10 @@ public final class PoolEngine {
                 : Response.ok(id);
     }
 
-    private CompletionStage<Void> record(ShareEvent event) {
-        try {
-            CompletionStage<Void> stage = shareSink.record(event);
-            return stage == null ? CompletableFuture.completedFuture(null) : stage;
-        } catch (RuntimeException e) {
-            LOG.error("share sink failed: {}", e.toString());
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
     private void rejected(Session s, Submit submit, RejectReason reason, Verdict v, Difficulty judgedAt, Instant now) {
         s.rejected[reason.ordinal()]++;
-        rejectedTotal[reason.ordinal()].increment();
-        record(event(s, submit, v, judgedAt == null ? s.difficulty.current() : judgedAt, reason, now));
+        core.rejected(reason);
+        core.record(event(s, submit, v, judgedAt == null ? s.difficulty.current() : judgedAt, reason, now));
         StratumError error = reason == RejectReason.MALFORMED && submit.paramsError() != null
                 ? StratumError.other(submit.paramsError()) : reason.error();
         reply(s, submit.id(), Response.error(submit.id(), error, true));
@@ -639,41 +585,7 @@ public final class PoolEngine {
 
     private void block(Session s, Submit submit, Job job, Verdict v) {
         s.blocks++;
-        blocksFound.increment();
-        Sha256Hash hash = v.header().hash();
-        Optional<BlockTemplate> template = job.template();
-        if (template.isEmpty()) {
-            LOG.warn("block {} found by {} on upstream job {}: it must be sent upstream as a share", hash.toDisplayHex(),
-                    submit.worker(), job.id());
-            return;
-        }
-        byte[] bytes;
-        try {
-            bytes = BlockAssembler.assemble(job, s.extranonce1, submit.extranonce2(), v.header());
-        } catch (IllegalArgumentException e) {
-            LOG.error("block {} by {} could not be assembled: {}", hash.toDisplayHex(), submit.worker(), e.getMessage());
-            return;
-        }
-        long height = template.get().height();
-        // One INFO line per block, with the node's verdict; this one only matters if that never comes.
-        LOG.debug("block {} at height {} found by {}; submitting", hash.toDisplayHex(), height, submit.worker());
-        FoundBlock found = new FoundBlock(hash, height, bytes, job, submit.worker());
-        CompletionStage<Optional<String>> result;
-        try {
-            result = blockSubmitter.submit(found);
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
-        result.whenComplete((reason, e) -> {
-            if (e != null) {
-                LOG.error("block {} at height {}: submission failed: {}", hash.toDisplayHex(), height, e.toString());
-            } else if (reason.isPresent()) {
-                LOG.error("block {} at height {} found by {} was rejected by the node: {}", hash.toDisplayHex(), height, submit.worker(),
-                        reason.get());
-            } else {
-                LOG.info("block {} at height {} found by {}: accepted by the node", hash.toDisplayHex(), height, submit.worker());
-            }
-        });
+        core.block(job, s.extranonce1, submit.extranonce2(), v, submit.worker());
     }
 
     // ------------------------------------------------------------------ difficulty
@@ -681,8 +593,8 @@ public final class PoolEngine {
     private void difficultyChanged(Session s, Difficulty now) {
         emit(s, new SetDifficulty(now));
         Job last = s.lastJob();
-        if (last != null && jobBook.find(s.lastBaseId()) != null) {
-            Job again = jobFactory.reissue(last);
+        if (last != null && core.job(s.lastBaseId()) != null) {
+            Job again = core.reissue(last);
             emit(s, again.notifyMessage());
             s.remember(again, s.lastBaseId());
         }
@@ -761,11 +673,7 @@ public final class PoolEngine {
 
     /** Totals since start, for the stats endpoint. */
     public Stats stats() {
-        long[] rejected = new long[rejectedTotal.length];
-        for (int i = 0; i < rejected.length; i++) {
-            rejected[i] = rejectedTotal[i].sum();
-        }
-        return new Stats(sessionsOpen.sum(), acceptedTotal.sum(), rejected, blocksFound.sum(), jobBook.size());
+        return new Stats(sessionsOpen.sum(), core.acceptedTotal(), core.rejectedTotals(), core.blocksFound(), core.jobCount());
     }
 
     /**

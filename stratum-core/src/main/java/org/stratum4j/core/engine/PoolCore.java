@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public final class PoolCore {
     /** Per-worker payouts: base job id → payout script (hex) → that miner's announcement of the job. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Announcement>> variants = new ConcurrentHashMap<>();
     private final PoolCodec announcementCodec = new PoolCodec();
+    private final AtomicLong sessionIds = new AtomicLong();
     private volatile Announcement latest;
 
     private final LongAdder acceptedTotal = new LongAdder();
@@ -138,6 +140,11 @@ public final class PoolCore {
     /** Bytes of extranonce2 (the miner's part). */
     public int extranonce2Size() {
         return extranonce2Size;
+    }
+
+    /** A number for a new session or connection, unique across protocols (share events carry it). */
+    public long nextSessionId() {
+        return sessionIds.incrementAndGet();
     }
 
     /** A fresh extranonce1, unique among those in use. @throws IllegalStateException when all are in use */

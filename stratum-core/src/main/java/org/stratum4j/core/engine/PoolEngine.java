@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +99,6 @@ public final class PoolEngine {
     private final boolean payoutPerWorker;
     private final int poolVersionMask;
     private final int extranonce2Size;
-    private final AtomicLong sessionIds = new AtomicLong();
 
     private final LongAdder sessionsOpen = new LongAdder();
     private final MinerSoftware software = new MinerSoftware();
@@ -199,7 +197,7 @@ public final class PoolEngine {
         Instant now = clock.instant();
         sessionsOpen.increment();
         Difficulty start = DifficultyPolicy.clamp(startingDifficulty, difficultyPolicy.minimum(), difficultyPolicy.maximum());
-        return new Session(sessionIds.incrementAndGet(), connection, now, difficultyPolicy.start(start, now));
+        return new Session(core.nextSessionId(), connection, now, difficultyPolicy.start(start, now));
     }
 
     /** The connection ended (for any reason); frees its extranonce1. */

@@ -13,7 +13,7 @@ import org.stratum4j.core.protocol.Response;
 import org.stratum4j.core.protocol.SetDifficulty;
 
 /** A connection that records what the engine sends; SPI completions run when the test says so. */
-final class FakeConnection implements Connection {
+public final class FakeConnection implements Connection {
 
     private final ClientCodec codec = new ClientCodec();
     final List<PoolMessage> sent = new ArrayList<>();
@@ -22,7 +22,7 @@ final class FakeConnection implements Connection {
     String closedReason;
     Duration bannedFor;
 
-    FakeConnection(int port) {
+    public FakeConnection(int port) {
         this.remote = new InetSocketAddress("192.0.2.1", port);
     }
 

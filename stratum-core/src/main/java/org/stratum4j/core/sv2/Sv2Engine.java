@@ -153,7 +153,7 @@ public final class Sv2Engine {
         }
         if (s.awaitingAuthorization) {
             if (s.held.size() >= Sv2Session.MAX_HELD) {
-                close(s, "more than " + Sv2Session.MAX_HELD + " messages while a channel's authorization was pending");
+                close(s, "Stratum V2: more than " + Sv2Session.MAX_HELD + " messages while a channel's authorization was pending");
                 return;
             }
             s.held.add(m);
@@ -167,7 +167,9 @@ public final class Sv2Engine {
             if (m instanceof SetupConnection setup) {
                 setup(s, setup);
             } else {
-                close(s, "the first message must be SetupConnection, got type 0x" + Integer.toHexString(m.messageType()));
+                LOG.debug("{}: first message was type 0x{}, not SetupConnection", s.connection.remoteAddress(),
+                        Integer.toHexString(m.messageType()));
+                close(s, "Stratum V2: the first message must be SetupConnection");
             }
             return;
         }
@@ -192,21 +194,23 @@ public final class Sv2Engine {
             LOG.debug("{}: ignoring message type 0x{} of extension 0x{}", s.connection.remoteAddress(),
                     Integer.toHexString(u.messageType()), Integer.toHexString(u.extensionType()));
         } else if (m instanceof SetupConnection) {
-            close(s, "a second SetupConnection");
+            close(s, "Stratum V2: a second SetupConnection");
         } else {
-            close(s, "a client sent " + m.getClass().getSimpleName() + ", which only servers send");
+            close(s, "Stratum V2: a client sent " + m.getClass().getSimpleName() + ", which only servers send");
         }
     }
 
     private void setup(Sv2Session s, SetupConnection setup) {
         if (setup.protocol() != Sv2Message.MINING_PROTOCOL) {
             emit(s, new SetupConnectionError(0, "unsupported-protocol"));
-            close(s, "SetupConnection for protocol " + setup.protocol() + "; this port speaks the Mining Protocol (0)");
+            // Close reasons are counted by text, so they never carry the peer's values.
+            LOG.debug("{}: SetupConnection for protocol {}", s.connection.remoteAddress(), setup.protocol());
+            close(s, "Stratum V2: not the Mining Protocol");
             return;
         }
         if (setup.minVersion() > Sv2Message.PROTOCOL_VERSION || setup.maxVersion() < Sv2Message.PROTOCOL_VERSION) {
             emit(s, new SetupConnectionError(0, "protocol-version-mismatch"));
-            close(s, "SetupConnection for versions " + setup.minVersion() + ".." + setup.maxVersion() + "; this pool speaks 2");
+            close(s, "Stratum V2: protocol version mismatch");
             return;
         }
         int unsupported = setup.flags() & Sv2Message.REQUIRES_WORK_SELECTION;
@@ -217,7 +221,7 @@ public final class Sv2Engine {
             // The spec asks for the full set of flags we refuse, so a client can learn them all at once.
             int all = Sv2Message.REQUIRES_WORK_SELECTION | (core.versionMask() == 0 ? Sv2Message.REQUIRES_VERSION_ROLLING : 0);
             emit(s, new SetupConnectionError(all, "unsupported-feature-flags"));
-            close(s, "SetupConnection asks for unsupported flags 0x" + Integer.toHexString(unsupported));
+            close(s, "Stratum V2: unsupported feature flags");
             return;
         }
         s.setUp = true;

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.protocol.ClientCodec;
 import org.stratum4j.core.protocol.JsonLineWriter;
+import org.stratum4j.core.sv2.noise.XOnlyPublicKey;
 
 /**
  * Event loops for {@link StratumClient}s: one thread can drive thousands of miner connections (the
@@ -68,6 +69,21 @@ public final class ClientGroup implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Connects to a Stratum V2 pool ({@code stratum2+tcp://HOST:PORT/KEY}): the future completes once
+     * the Noise handshake is done and the server's certificate verified under {@code authority}, or
+     * fails with the reason (a wrong authority, an expired certificate, a closed connection).
+     */
+    public CompletableFuture<Sv2Client> connectV2(InetSocketAddress address, XOnlyPublicKey authority, Sv2Client.Listener listener) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(authority, "authority");
+        Objects.requireNonNull(listener, "listener");
+        Loop loop = loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
+        CompletableFuture<Sv2Client> f = new CompletableFuture<>();
+        loop.execute(() -> loop.connectV2(address, authority, listener, f));
+        return f;
+    }
+
     /** Closes every connection and stops the threads. */
     @Override
     public void close() {
@@ -94,7 +110,7 @@ public final class ClientGroup implements AutoCloseable {
         final TlsBuffers tlsBuffers = new TlsBuffers();
         private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean wakeupPending = new AtomicBoolean();
-        private final Set<StratumClient> clients = new HashSet<>();
+        private final Set<LoopClient> clients = new HashSet<>();
         volatile boolean running = true;
 
         Loop(int index) throws IOException {
@@ -121,8 +137,8 @@ public final class ClientGroup implements AutoCloseable {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 Wire wire = tls == null ? new PlainWire(ch, null) : new TlsWire(ch, tls.newEngine(address), tlsBuffers, null);
                 StratumClient c = new StratumClient(this, ch, wire, address, listener, f);
-                c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
-                clients.add(c);
+                c.key = ch.register(selector, SelectionKey.OP_CONNECT, c.io);
+                clients.add(c.io);
                 if (ch.connect(address)) {
                     c.connected();
                 }
@@ -131,7 +147,24 @@ public final class ClientGroup implements AutoCloseable {
             }
         }
 
-        void removed(StratumClient c) {
+        void connectV2(InetSocketAddress address, XOnlyPublicKey authority, Sv2Client.Listener listener,
+                       CompletableFuture<Sv2Client> f) {
+            try {
+                SocketChannel ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                Sv2Client c = new Sv2Client(this, ch, address, authority, listener, f);
+                c.key = ch.register(selector, SelectionKey.OP_CONNECT, c.io);
+                clients.add(c.io);
+                if (ch.connect(address)) {
+                    c.connected();
+                }
+            } catch (IOException e) {
+                f.completeExceptionally(e);
+            }
+        }
+
+        void removed(LoopClient c) {
             clients.remove(c);
         }
 
@@ -145,7 +178,7 @@ public final class ClientGroup implements AutoCloseable {
                     while (it.hasNext()) {
                         SelectionKey k = it.next();
                         it.remove();
-                        StratumClient c = (StratumClient) k.attachment();
+                        LoopClient c = (LoopClient) k.attachment();
                         try {
                             if (k.isValid() && k.isConnectable()) {
                                 c.finishConnect();
@@ -169,7 +202,7 @@ public final class ClientGroup implements AutoCloseable {
             } catch (IOException e) {
                 LOG.error("client loop failed", e);
             } finally {
-                for (StratumClient c : new ArrayList<>(clients)) {
+                for (LoopClient c : new ArrayList<>(clients)) {
                     c.close("client group closed");
                 }
                 try {

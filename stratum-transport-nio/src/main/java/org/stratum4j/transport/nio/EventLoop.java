@@ -20,6 +20,8 @@ import org.stratum4j.core.engine.Announcement;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.protocol.JsonLineWriter;
 import org.stratum4j.core.protocol.PoolCodec;
+import org.stratum4j.core.sv2.Sv2Engine;
+import org.stratum4j.core.sv2.Sv2Message;
 
 /**
  * One selector thread that owns its connections for their whole lives (Netty's model): reads,
@@ -32,6 +34,8 @@ final class EventLoop implements Runnable {
 
     final StratumServer server;
     final PoolEngine engine;
+    /** The Stratum V2 front-end, or null when the server has no V2 port. */
+    final Sv2Engine sv2Engine;
     final TransportMetrics metrics;
     final PoolCodec codec;
     final JsonLineWriter writer = new JsonLineWriter(4096);
@@ -50,6 +54,7 @@ final class EventLoop implements Runnable {
         this.server = server;
         this.settings = settings;
         this.engine = settings.engine;
+        this.sv2Engine = settings.sv2Engine;
         this.metrics = server.metrics();
         this.codec = new PoolCodec(settings.maxLineBytes);
         this.selector = Selector.open();
@@ -101,6 +106,8 @@ final class EventLoop implements Runnable {
             for (NioConnection c : connections) {
                 if (c.session != null) {
                     engine.deliver(c.session, a);
+                } else if (c.sv2 != null && c.sv2.session != null) {
+                    sv2Engine.deliver(c.sv2.session, a);
                 }
             }
         });
@@ -120,6 +127,12 @@ final class EventLoop implements Runnable {
                 if (!c.toldToReconnect && c.session != null) {
                     c.toldToReconnect = true;
                     c.send(message);
+                    dirty(c);
+                    told++;
+                } else if (!c.toldToReconnect && c.sv2 != null && c.sv2.established()) {
+                    c.toldToReconnect = true;
+                    c.sv2.send(new Sv2Message.Reconnect(message.host() == null ? "" : message.host(),
+                            message.port() == null ? 0 : message.port()));
                     dirty(c);
                     told++;
                 }
@@ -142,6 +155,8 @@ final class EventLoop implements Runnable {
             server.released(c.counted);
             if (c.session != null) {
                 engine.closed(c.session);
+            } else if (c.sv2 != null) {
+                c.sv2.closed();
             }
             LOG.debug("closed {}: {}", c.remoteAddress(), reason);
         }
@@ -240,6 +255,10 @@ final class EventLoop implements Runnable {
         long now = System.nanoTime();
         long idle = settings.subscribeTimeout.toNanos();
         for (NioConnection c : new ArrayList<>(connections)) {
+            if (c.sv2 != null) {
+                c.sv2.tick(now, idle, settings.subscribeTimeout.toSeconds());
+                continue;
+            }
             if (c.session == null) {
                 if (now - c.openedAtNanos > idle) {
                     c.close("no PROXY header within " + settings.subscribeTimeout.toSeconds() + " s");

@@ -27,6 +27,9 @@ final class NioConnection implements Connection, LineFramer.Sink {
     private InetSocketAddress remote;
     private final Listener listener;
     private final LineFramer framer;
+    private final int maxLine;
+    /** The Stratum V2 side on a V2 port (then {@link #session} stays null), else null. */
+    Sv2Side sv2;
     /** The PROXY header read so far, while one is expected. */
     private byte[] proxy;
     private int proxyLength;
@@ -55,6 +58,7 @@ final class NioConnection implements Connection, LineFramer.Sink {
         this.listener = listener;
         this.proxy = listener.proxyProtocol() ? new byte[ProxyHeader.V2_MAX] : null;
         this.framer = new LineFramer(maxLine);
+        this.maxLine = maxLine;
         this.maxOutbound = maxOutbound;
         this.openedAtNanos = System.nanoTime();
     }
@@ -65,6 +69,10 @@ final class NioConnection implements Connection, LineFramer.Sink {
 
     /** Opens the engine session, once the real remote address is known. */
     void startSession() {
+        if (listener.stratumV2() != null) {
+            sv2 = new Sv2Side(this, loop, maxLine);
+            return;
+        }
         session = listener.startingDifficulty() == null ? loop.engine.open(this)
                 : loop.engine.open(this, listener.startingDifficulty());
     }
@@ -91,7 +99,11 @@ final class NioConnection implements Connection, LineFramer.Sink {
                     break;
                 }
                 readBuffer.flip();
-                if (!framer.feed(readBuffer, this) && !closed) {
+                if (sv2 != null) {
+                    if (!sv2.feed(readBuffer)) {
+                        return;
+                    }
+                } else if (!framer.feed(readBuffer, this) && !closed) {
                     close("line too long");
                     return;
                 }
@@ -207,6 +219,19 @@ final class NioConnection implements Connection, LineFramer.Sink {
         loop.codec.encode(message, loop.writer);
         byte[] copy = loop.writer.toByteArray();
         enqueue(ByteBuffer.wrap(copy));
+    }
+
+    /** The port this connection came in on. */
+    Listener listener() {
+        return listener;
+    }
+
+    /** Queues bytes already in their wire form (a Stratum V2 handshake act or encrypted frame). */
+    void sendRaw(byte[] bytes) {
+        if (closed) {
+            return;
+        }
+        enqueue(ByteBuffer.wrap(bytes));
     }
 
     @Override

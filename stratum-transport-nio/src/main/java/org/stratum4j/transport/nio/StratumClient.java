@@ -92,6 +92,28 @@ public final class StratumClient {
     private long nextId = 1;
     private boolean closed;
     SelectionKey key;
+    /** What the loop drives, without making those methods part of this class's API. */
+    final LoopClient io = new LoopClient() {
+        @Override
+        public void finishConnect() {
+            StratumClient.this.finishConnect();
+        }
+
+        @Override
+        public void flush() {
+            StratumClient.this.flush();
+        }
+
+        @Override
+        public void onReadable(ByteBuffer buffer) {
+            StratumClient.this.onReadable(buffer);
+        }
+
+        @Override
+        public void close(String reason) {
+            StratumClient.this.close(reason);
+        }
+    };
 
     StratumClient(ClientGroup.Loop loop, SocketChannel channel, Wire wire, InetSocketAddress address, Listener listener,
                   CompletableFuture<StratumClient> connecting) {
@@ -331,7 +353,7 @@ public final class StratumClient {
         }
         pending.clear();
         connecting.completeExceptionally(cause);
-        loop.removed(this);
+        loop.removed(io);
         listener.onClosed(this, reason);
     }
 

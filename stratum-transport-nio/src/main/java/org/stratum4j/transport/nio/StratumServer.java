@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.engine.Announcement;
 import org.stratum4j.core.engine.PoolEngine;
+import org.stratum4j.core.sv2.Sv2Engine;
 import org.stratum4j.core.protocol.Reconnect;
 
 /**
@@ -46,6 +47,7 @@ public final class StratumServer implements AutoCloseable {
     private final ConcurrentHashMap<InetAddress, Long> bannedUntil = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private java.util.concurrent.ExecutorService handshakeExecutor;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private Selector acceptSelector;
     private Thread acceptor;
     private volatile boolean running;
@@ -87,7 +89,7 @@ public final class StratumServer implements AutoCloseable {
                 listener.tls().certificate().ifPresent(c -> warnIfExpiring(listener, c));
             }
         }
-        if (settings.tlsHandshakeThreads > 0 && settings.listeners.stream().anyMatch(l -> l.tls() != null)) {
+        if (settings.tlsHandshakeThreads > 0 && settings.listeners.stream().anyMatch(l -> l.tls() != null || l.stratumV2() != null)) {
             AtomicInteger n = new AtomicInteger();
             handshakeExecutor = java.util.concurrent.Executors.newFixedThreadPool(settings.tlsHandshakeThreads, r -> {
                 Thread t = new Thread(r, "stratum-tls-" + n.getAndIncrement());
@@ -346,7 +348,20 @@ public final class StratumServer implements AutoCloseable {
         }
     }
 
-    /** Where TLS handshake computations run: a small pool, or null for inline on the loops. */
+    /** Randomness for Stratum V2 handshakes (thread-safe). */
+    java.security.SecureRandom random() {
+        return random;
+    }
+
+    /**
+     * The Stratum V2 front-end sharing this server's engine core, or null when no listener speaks
+     * V2: its {@link Sv2Engine#stats()} count V2 connections, channels and shares.
+     */
+    public Sv2Engine sv2Engine() {
+        return settings.sv2Engine;
+    }
+
+    /** Where TLS and Stratum V2 handshake computations run: a small pool, or null for inline on the loops. */
     java.util.concurrent.Executor handshakeExecutor() {
         return handshakeExecutor;
     }
@@ -354,6 +369,7 @@ public final class StratumServer implements AutoCloseable {
     /** Checked settings, shared with the loops. */
     static final class Settings {
         PoolEngine engine;
+        Sv2Engine sv2Engine;
         List<Listener> listeners = new ArrayList<>();
         int eventLoops = Runtime.getRuntime().availableProcessors();
         int maxConnections = 100_000;
@@ -456,6 +472,9 @@ public final class StratumServer implements AutoCloseable {
         public StratumServer build() {
             if (s.listeners.isEmpty()) {
                 throw new IllegalArgumentException("the server needs at least one listen address");
+            }
+            if (s.listeners.stream().anyMatch(l -> l.stratumV2() != null)) {
+                s.sv2Engine = Sv2Engine.on(s.engine);
             }
             return new StratumServer(s);
         }

@@ -39,7 +39,12 @@ final class MinerSoftware {
 
     /** A session subscribed with {@code userAgent}; returns the name it is counted under. */
     String subscribed(String userAgent) {
-        String name = name(userAgent);
+        return subscribed(userAgent, "");
+    }
+
+    /** As {@link #subscribed(String)}, the name followed by {@code suffix} (the protocol, say). */
+    String subscribed(String userAgent, String suffix) {
+        String name = name(userAgent) + suffix;
         LongAdder n = open.get(name);
         if (n == null) {
             if (open.size() >= MAX_NAMES) {

@@ -63,6 +63,7 @@ public final class PoolCore {
     private final AtomicLong sessionIds = new AtomicLong();
     private volatile Announcement latest;
 
+    private final MinerSoftware software = new MinerSoftware();
     private final LongAdder acceptedTotal = new LongAdder();
     private final LongAdder[] rejectedTotal = new LongAdder[RejectReason.values().length];
     private final LongAdder blocksFound = new LongAdder();
@@ -314,6 +315,25 @@ public final class PoolCore {
     }
 
     // ------------------------------------------------------------------ totals
+
+    /**
+     * Counts an open connection under its software's name ({@code userAgent} up to its version,
+     * then {@code suffix}, e.g. {@code " (Stratum V2)"}); returns the name for
+     * {@link #softwareClosed}. At most 64 names are kept, then {@code other}.
+     */
+    public String softwareOpened(String userAgent, String suffix) {
+        return software.subscribed(userAgent, suffix);
+    }
+
+    /** A connection counted under {@code name} closed. */
+    public void softwareClosed(String name) {
+        software.closed(name);
+    }
+
+    /** Open connections by software name, all protocols. */
+    public java.util.Map<String, Long> minerSoftware() {
+        return software.snapshot();
+    }
 
     /** Accepted shares since start, all protocols. */
     public long acceptedTotal() {

@@ -101,7 +101,6 @@ public final class PoolEngine {
     private final int extranonce2Size;
 
     private final LongAdder sessionsOpen = new LongAdder();
-    private final MinerSoftware software = new MinerSoftware();
 
     private PoolEngine(Builder b) {
         this.clock = b.clock;
@@ -208,7 +207,7 @@ public final class PoolEngine {
         s.closed = true;
         sessionsOpen.decrement();
         if (s.software != null) {
-            software.closed(s.software);
+            core.softwareClosed(s.software);
         }
         if (s.extranonce1 != null) {
             core.releaseExtranonce1(s.extranonce1);
@@ -312,7 +311,7 @@ public final class PoolEngine {
             s.extranonce1 = en1;
             s.extranonce1Hex = Hex.encode(en1);
             s.subscribed = true;
-            s.software = software.subscribed(sub.userAgent());
+            s.software = core.softwareOpened(sub.userAgent(), "");
         }
         emit(s, Response.subscribed(sub.id(), s.extranonce1Hex, s.extranonce1, extranonce2Size));
         emit(s, new SetDifficulty(s.difficulty.current()));
@@ -666,7 +665,7 @@ public final class PoolEngine {
      * {@code cgminer}; {@code unknown} without one; at most 64 names, then {@code other}).
      */
     public Map<String, Long> minerSoftware() {
-        return software.snapshot();
+        return core.minerSoftware();
     }
 
     /** Totals since start, for the stats endpoint. */

@@ -123,6 +123,9 @@ public final class Sv2Engine {
         }
         s.closed = true;
         connections.decrement();
+        if (s.software != null) {
+            core.softwareClosed(s.software);
+        }
         for (Channel c : s.channels.values()) {
             core.releaseExtranonce1(c.extranonce1);
             channels.decrement();
@@ -226,7 +229,7 @@ public final class Sv2Engine {
         }
         s.setUp = true;
         s.setupFlags = setup.flags();
-        s.vendor = setup.vendor();
+        s.software = core.softwareOpened(setup.vendor(), " (Stratum V2)");
         emit(s, new SetupConnectionSuccess(Sv2Message.PROTOCOL_VERSION, core.versionMask() == 0 ? Sv2Message.REQUIRES_FIXED_VERSION : 0));
     }
 
@@ -399,8 +402,8 @@ public final class Sv2Engine {
         Instant now = core.clock().instant();
         Channel c = s.channels.get(channelId);
         if (c == null) {
+            // Not a share of any channel (no worker to charge it to): answered, not counted.
             emit(s, new SubmitSharesError(channelId, sequence, "invalid-channel-id"));
-            rejected.increment();
             return;
         }
         int slot = c.sent(jobId);

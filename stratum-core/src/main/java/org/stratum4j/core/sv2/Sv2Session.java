@@ -28,7 +28,8 @@ public final class Sv2Session {
     boolean setUp;
     boolean closed;
     int setupFlags;
-    String vendor = "";
+    /** The name this connection's software is counted under (from SetupConnection's vendor), or null. */
+    String software;
     final Map<Integer, Channel> channels = new LinkedHashMap<>();
     int nextChannelId = 1;
     /** Answers in order: while the head waits for a durable sink, later messages queue behind it. */

@@ -29,7 +29,7 @@ import org.stratum4j.transport.nio.StratumClient;
  * the {@link WorkSwitch}: at once (the default), or as cpuminer does, which is how a pool is tested
  * against miners that finish old work. Slow next to any ASIC, and meant for demos and tests.
  */
-public final class CpuMiner implements AutoCloseable {
+public final class CpuMiner implements Miner {
 
     private static final Logger LOG = LoggerFactory.getLogger(CpuMiner.class);
     /** cpuminer's LP_SCANTIME: the longest a thread scans one piece of Stratum work. */
@@ -108,6 +108,7 @@ public final class CpuMiner implements AutoCloseable {
      *
      * @throws Exception when the pool cannot be reached or refuses the user (the message says why)
      */
+    @Override
     public void start() throws Exception {
         group = ClientGroup.start(1);
         client = group.connect(pool, tls, new StratumClient.Listener() {
@@ -237,16 +238,19 @@ public final class CpuMiner implements AutoCloseable {
     }
 
     /** Hashes done so far. */
+    @Override
     public long hashes() {
         return hashes.sum();
     }
 
     /** Shares the pool accepted. */
+    @Override
     public long accepted() {
         return accepted.get();
     }
 
     /** Shares the pool rejected (or that got no answer). */
+    @Override
     public long rejected() {
         return rejected.get();
     }
@@ -262,11 +266,13 @@ public final class CpuMiner implements AutoCloseable {
     }
 
     /** The current share difficulty. */
+    @Override
     public Difficulty difficulty() {
         return difficulty;
     }
 
     /** Completes with the reason when the pool connection ends. */
+    @Override
     public CompletableFuture<String> closedFuture() {
         return closed;
     }

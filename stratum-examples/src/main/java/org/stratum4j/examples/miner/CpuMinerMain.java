@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.stratum4j.core.sv2.noise.XOnlyPublicKey;
 import org.stratum4j.examples.pool.PoolMain;
 import org.stratum4j.transport.nio.ClientTls;
 
@@ -20,7 +21,9 @@ public final class CpuMinerMain {
     private static final String HELP = """
             Usage: java -cp stratum-example-pool.jar org.stratum4j.examples.miner.CpuMinerMain [options]
 
-              --url URL          stratum+tcp://host:port or stratum+ssl://host:port (default: stratum+tcp://127.0.0.1:3333)
+              --url URL          stratum+tcp://host:port, stratum+ssl://host:port, or stratum2+tcp://host:port/KEY for
+                                 Stratum V2 (KEY: the pool's authority key, as its banner prints it)
+                                 (default: stratum+tcp://127.0.0.1:3333)
               --user USER        worker name; on a solo pool, your address[.worker] (default: the demo chain's demo address + .cpu)
               --password PASS    password (default: x)
               --threads N        hashing threads (default: the number of cores)
@@ -72,14 +75,27 @@ public final class CpuMinerMain {
             }
             URI uri = URI.create(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("stratum+tcp") && !scheme.equals("stratum+ssl") || uri.getHost() == null || uri.getPort() < 0) {
-                throw new IllegalArgumentException("--url " + url + " must look like stratum+tcp://host:port or stratum+ssl://host:port");
+            if (!scheme.equals("stratum+tcp") && !scheme.equals("stratum+ssl") && !scheme.equals("stratum2+tcp")
+                    || uri.getHost() == null || uri.getPort() < 0) {
+                throw new IllegalArgumentException("--url " + url + " must look like stratum+tcp://host:port, stratum+ssl://host:port"
+                        + " or stratum2+tcp://host:port/KEY");
             }
-            ClientTls tls = null;
-            if (scheme.equals("stratum+ssl")) {
-                tls = insecure ? ClientTls.insecureTrustAll() : trust != null ? ClientTls.trusting(trust) : ClientTls.systemTrust();
+            Miner miner;
+            InetSocketAddress at = new InetSocketAddress(uri.getHost(), uri.getPort());
+            if (scheme.equals("stratum2+tcp")) {
+                String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+                if (key.isEmpty()) {
+                    throw new IllegalArgumentException("--url " + url + ": a stratum2+tcp URL ends with the pool's authority key"
+                            + " (stratum2+tcp://host:port/KEY)");
+                }
+                miner = new Sv2CpuMiner(at, XOnlyPublicKey.fromBase58Check(key), user, threads);
+            } else {
+                ClientTls tls = null;
+                if (scheme.equals("stratum+ssl")) {
+                    tls = insecure ? ClientTls.insecureTrustAll() : trust != null ? ClientTls.trusting(trust) : ClientTls.systemTrust();
+                }
+                miner = new CpuMiner(at, tls, user, password, threads, workSwitch);
             }
-            CpuMiner miner = new CpuMiner(new InetSocketAddress(uri.getHost(), uri.getPort()), tls, user, password, threads, workSwitch);
             try {
                 miner.start();
             } catch (Exception e) {
@@ -93,7 +109,7 @@ public final class CpuMinerMain {
         }
     }
 
-    private static void run(CpuMiner miner, long seconds) throws InterruptedException {
+    private static void run(Miner miner, long seconds) throws InterruptedException {
         long start = System.nanoTime();
         long lastHashes = 0;
         long last = start;

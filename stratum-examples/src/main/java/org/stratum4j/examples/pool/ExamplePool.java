@@ -63,10 +63,12 @@ public final class ExamplePool implements AutoCloseable {
     private final PoolAlerts alerts;
     private final PoolWeb web;
     private final StatsServer statsServer;
+    private final PoolSv2 sv2;
 
     private ExamplePool(PoolConfig config, Network network, PoolEngine engine, StratumServer server, TemplateSource chain,
                         DemoChain demo, PoolStats stats, PoolStorage storage, PoolPayouts payouts, PoolAlerts alerts,
-                        PoolWeb web, StatsServer statsServer) {
+                        PoolWeb web, StatsServer statsServer, PoolSv2 sv2) {
+        this.sv2 = sv2;
         this.storage = storage;
         this.alerts = alerts;
         this.web = web;
@@ -197,6 +199,8 @@ public final class ExamplePool implements AutoCloseable {
                 sb.listen(listener(bind, p, c.proxyProtocol).withTls(tls));
             }
         }
+        PoolSv2 sv2 = PoolSv2.open(c, clock);
+        sv2.listen(sb, bind, c.proxyProtocol);
         StratumServer server = sb.build();
         try {
             server.start();
@@ -212,7 +216,7 @@ public final class ExamplePool implements AutoCloseable {
             try {
                 statsServer = StatsServer.start(at, stats, engine, server.metrics(), c.mode.name().toLowerCase(java.util.Locale.ROOT),
                         storage.store().<Supplier<ShareStore.Status>>map(s -> s::status).orElse(null),
-                        List.of(payouts.statsSection()), () -> unready.get().get());
+                        List.of(payouts.statsSection(), PoolSv2.statsSection(engine, server)), () -> unready.get().get());
             } catch (IOException e) {
                 server.close();
                 throw new ConfigException(e.getMessage());
@@ -238,7 +242,7 @@ public final class ExamplePool implements AutoCloseable {
         }));
         alerts.watch(clock, stats, chain, storage.store());
         ExamplePool pool = new ExamplePool(c, network, engine, server, chain, demo, stats, storage, payouts, alerts, web,
-                statsServer);
+                statsServer, sv2);
         unready.set(pool::unready);
         pool.banner();
         return pool;
@@ -253,7 +257,8 @@ public final class ExamplePool implements AutoCloseable {
     private void banner() {
         List<String> urls = new ArrayList<>();
         List<InetSocketAddress> bound = server.boundAddresses();
-        for (int i = 0; i < bound.size(); i++) {
+        int v1 = bound.size() - sv2.portCount();
+        for (int i = 0; i < v1; i++) {
             String scheme = i < config.ports.size() ? "stratum+tcp" : "stratum+ssl";
             String host = bound.get(i).getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.get(i).getAddress().getHostAddress();
             urls.add(scheme + "://" + host + ":" + bound.get(i).getPort());
@@ -262,6 +267,7 @@ public final class ExamplePool implements AutoCloseable {
                 network.id(), config.mode.name().toLowerCase(), config.difficulty, config.vardiff ? "on" : "off");
         LOG.info("point miners at {}{}", String.join(" or ", urls), config.mode == PoolConfig.Mode.SOLO
                 ? " with your " + network.id() + " address as the user (address.worker)" : "");
+        sv2.describe(LOG, bound.subList(v1, bound.size()));
         if (statsServer != null) {
             LOG.info("stats on http://{}:{}/stats (also /metrics, /health)", statsServer.address().getAddress().isAnyLocalAddress()
                     ? "127.0.0.1" : statsServer.address().getAddress().getHostAddress(), statsServer.address().getPort());
@@ -279,6 +285,12 @@ public final class ExamplePool implements AutoCloseable {
     /** The addresses the Stratum and TLS ports are bound to, in the order given. */
     public List<InetSocketAddress> boundAddresses() {
         return server.boundAddresses();
+    }
+
+    /** The Stratum V2 URLs miners paste ({@code stratum2+tcp://HOST:PORT/KEY}), one per V2 port; empty without one. */
+    public List<String> sv2Urls() {
+        List<InetSocketAddress> bound = server.boundAddresses();
+        return sv2.portCount() == 0 ? List.of() : sv2.urls(bound.subList(bound.size() - sv2.portCount(), bound.size()));
     }
 
     /** The engine (for statistics). */

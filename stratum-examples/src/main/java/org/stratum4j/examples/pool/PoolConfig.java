@@ -95,6 +95,12 @@ public final class PoolConfig {
             new Option("demo-block-interval", "SECONDS", "never", "the demo chain also finds a block of its own this often"),
             new Option("tls-port", "PORT[:DIFF],…", "none", "Stratum-over-TLS port(s) (stratum+ssl://), with --tls-cert and --tls-key"),
             new Option("tls-cert", "FILE", "none", "PEM certificate chain for the TLS ports"),
+            new Option("sv2-port", "PORT[:DIFF],…", "none", "Stratum V2 port(s) (stratum2+tcp://HOST:PORT/KEY): Noise-encrypted binary"
+                    + " mining beside V1, on the same jobs, shares and blocks"),
+            new Option("sv2-authority-key", "FILE", "sv2-authority.key", "the pool's Stratum V2 authority key (created, mode 600,"
+                    + " when missing): it signs the servers' certificates, and miners pin its public key"),
+            new Option("sv2-certificate-hours", "HOURS", "24", "validity of each server certificate; a new one is issued at half"
+                    + " of it"),
             new Option("tls-key", "FILE", "none", "PEM private key for the TLS ports (as openssl req -x509 -nodes writes it)"),
             new Option("proxy-protocol", null, "off", "every connection on the Stratum and TLS ports starts with a PROXY v1 or v2 header"),
             new Option("max-connections", "N", "100000", "most miner connections at once; more are refused at accept"),
@@ -149,6 +155,9 @@ public final class PoolConfig {
     Difficulty demoNetworkDifficulty = Difficulty.of("0.05");
     Duration demoBlockInterval;
     List<Port> tlsPorts = List.of();
+    List<Port> sv2Ports = List.of();
+    Path sv2AuthorityKey;
+    Double sv2CertificateHours;
     Path tlsCert;
     Path tlsKey;
     boolean proxyProtocol;
@@ -335,6 +344,13 @@ public final class PoolConfig {
         if (m.containsKey("tls-port")) {
             tlsPorts = ports("tls-port", m.get("tls-port"));
         }
+        if (m.containsKey("sv2-port")) {
+            sv2Ports = ports("sv2-port", m.get("sv2-port"));
+        }
+        sv2AuthorityKey = m.containsKey("sv2-authority-key") ? Path.of(single(m, "sv2-authority-key")) : null;
+        if (m.containsKey("sv2-certificate-hours")) {
+            sv2CertificateHours = number("sv2-certificate-hours", single(m, "sv2-certificate-hours"), 1, 24 * 365);
+        }
         tlsCert = m.containsKey("tls-cert") ? Path.of(single(m, "tls-cert")) : null;
         tlsKey = m.containsKey("tls-key") ? Path.of(single(m, "tls-key")) : null;
         proxyProtocol = m.containsKey("proxy-protocol");
@@ -492,6 +508,12 @@ public final class PoolConfig {
         if (statsPort == null && !statsBind.isLoopbackAddress()) {
             throw new ConfigException("--stats-bind is used only with --stats-port");
         }
+        if (sv2Ports.isEmpty() && (sv2AuthorityKey != null || sv2CertificateHours != null)) {
+            throw new ConfigException("--sv2-authority-key and --sv2-certificate-hours are used only with --sv2-port");
+        }
+        if (!sv2Ports.isEmpty() && sv2AuthorityKey == null) {
+            sv2AuthorityKey = Path.of("sv2-authority.key");
+        }
         if (tlsPorts.isEmpty() && (tlsCert != null || tlsKey != null)) {
             throw new ConfigException("--tls-cert and --tls-key are used only with --tls-port");
         }
@@ -507,7 +529,7 @@ public final class PoolConfig {
             }
         }
         List<Integer> seen = new ArrayList<>();
-        for (Port p : concat(ports, tlsPorts)) {
+        for (Port p : concat(concat(ports, tlsPorts), sv2Ports)) {
             if (p.port() != 0 && (seen.contains(p.port()) || (statsPort != null && statsPort == p.port())
                     || (webPort != null && webPort == p.port()))) {
                 throw new ConfigException("port " + p.port() + " is given twice");

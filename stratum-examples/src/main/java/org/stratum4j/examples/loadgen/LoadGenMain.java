@@ -38,7 +38,8 @@ public final class LoadGenMain {
     private static final String HELP = """
             Usage: java -cp stratum-example-pool.jar org.stratum4j.examples.loadgen.LoadGenMain [options]
 
-              --url URL             the pool, stratum+tcp://127.0.0.1:PORT (loopback only) (default: stratum+tcp://127.0.0.1:3333)
+              --url URL             the pool, stratum+tcp://127.0.0.1:PORT or stratum2+tcp://127.0.0.1:PORT/KEY (Stratum V2:
+                                    a standard channel per connection) (loopback only) (default: stratum+tcp://127.0.0.1:3333)
               --connections N       connections in all (default: 1000)
               --processes P         spread the connections over P child processes (default: 1, this process)
               --rate N              submits per second in all, spread over the connections (default: 1000)
@@ -140,8 +141,10 @@ public final class LoadGenMain {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--url " + url + " is not a URL");
         }
-        if (!"stratum+tcp".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
-            throw new IllegalArgumentException("--url " + url + " must look like stratum+tcp://127.0.0.1:3333");
+        if (!"stratum+tcp".equalsIgnoreCase(uri.getScheme()) && !"stratum2+tcp".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null || uri.getPort() < 1) {
+            throw new IllegalArgumentException("--url " + url + " must look like stratum+tcp://127.0.0.1:3333 or"
+                    + " stratum2+tcp://127.0.0.1:34254/KEY");
         }
         InetAddress host;
         try {
@@ -155,6 +158,19 @@ public final class LoadGenMain {
         return new InetSocketAddress(host, uri.getPort());
     }
 
+    /** The authority key at the end of a {@code stratum2+tcp} URL, or null for V1. */
+    private static org.stratum4j.core.sv2.noise.XOnlyPublicKey sv2Authority(Map<String, String> o) {
+        URI uri = URI.create(o.getOrDefault("url", "stratum+tcp://127.0.0.1:3333"));
+        if (!"stratum2+tcp".equalsIgnoreCase(uri.getScheme())) {
+            return null;
+        }
+        String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("--url: a stratum2+tcp URL ends with the pool's authority key (stratum2+tcp://HOST:PORT/KEY)");
+        }
+        return org.stratum4j.core.sv2.noise.XOnlyPublicKey.fromBase58Check(key);
+    }
+
     /** The settings of one process out of {@code processes}. */
     private static LoadGenerator.Settings slice(Map<String, String> o, int connections, int firstIndex, double rate, long startAt) {
         return new LoadGenerator.Settings(pool(o), connections, firstIndex, !o.containsKey("same-source"),
@@ -162,7 +178,8 @@ public final class LoadGenMain {
                 Duration.ofSeconds(whole(o, "warmup-seconds", 5, 0, 3600)), Duration.ofSeconds(whole(o, "seconds", 60, 0, 86_400)),
                 startAt, whole(o, "connect-rate", 4000, 1, 1_000_000),
                 Duration.ofSeconds(whole(o, "drain-seconds", 5, 0, 600)), whole(o, "threads", 1, 1, 64),
-                o.containsKey("reconnect-within") ? Duration.ofMillis(whole(o, "reconnect-within", 0, 0, 600_000)) : null);
+                o.containsKey("reconnect-within") ? Duration.ofMillis(whole(o, "reconnect-within", 0, 0, 600_000)) : null,
+                sv2Authority(o));
     }
 
     private static void runChild(Map<String, String> o) throws IOException, InterruptedException {

@@ -25,6 +25,10 @@ import org.stratum4j.core.protocol.RequestId;
 import org.stratum4j.core.protocol.Response;
 import org.stratum4j.core.protocol.Submit;
 import org.stratum4j.core.protocol.Subscribe;
+import org.stratum4j.core.sv2.Sv2DecodeException;
+import org.stratum4j.core.sv2.Sv2Message;
+import org.stratum4j.core.sv2.noise.NoiseException;
+import org.stratum4j.core.sv2.noise.XOnlyPublicKey;
 
 /**
  * One process's share of a load test: opens connections to a pool on a loopback address (each
@@ -42,10 +46,14 @@ import org.stratum4j.core.protocol.Subscribe;
  */
 public final class LoadGenerator {
 
-    /** What to do. */
+    /**
+     * What to do. With {@code sv2Authority} the connections speak Stratum V2 (Noise handshake pinned
+     * to that key, SetupConnection, one standard channel each, SubmitSharesStandard); null: V1.
+     */
     public record Settings(InetSocketAddress pool, int connections, int firstIndex, boolean distinctSources, String user,
                            double submitsPerSecond, Duration warmup, Duration duration, long startAtMillis,
-                           int connectsPerSecond, Duration drain, int threads, Duration reconnectWithin) {
+                           int connectsPerSecond, Duration drain, int threads, Duration reconnectWithin,
+                           XOnlyPublicKey sv2Authority) {
         /** Checks every value. */
         public Settings {
             Objects.requireNonNull(pool, "pool");
@@ -147,6 +155,8 @@ public final class LoadGenerator {
         long nextId = 3;
         byte[] partial;
         ByteBuffer unsent;
+        /** The Stratum V2 side, in V2 runs. */
+        Sv2Conn sv2;
         /** When it lost its pool (nanoTime), until it has a job again; 0 while working. */
         long lostAt;
         /** When to connect again (nanoTime); 0 when not waiting to. */
@@ -170,6 +180,7 @@ public final class LoadGenerator {
             partial = null;
             unsent = null;
             reopenAt = 0;
+            sv2 = null;
         }
 
         boolean ready() {
@@ -357,6 +368,12 @@ public final class LoadGenerator {
         private void connected(Conn c) throws IOException {
             c.connected = true;
             c.key.interestOps(SelectionKey.OP_READ);
+            if (settings.sv2Authority() != null) {
+                c.sv2 = new Sv2Conn(settings.sv2Authority());
+                byte[] act1 = c.sv2.act1();
+                send(c, act1, act1.length);
+                return;
+            }
             writer.reset();
             codec.encode(new Subscribe(RequestId.of(1), "stratum4j-loadgen/1", null), writer);
             codec.encode(new Authorize(RequestId.of(2), settings.user(), "x"), writer);
@@ -397,6 +414,19 @@ public final class LoadGenerator {
                 if (!c.ready()) {
                     continue;
                 }
+                if (c.sv2 != null) {
+                    byte[] frame = c.sv2.submit(random.nextInt());
+                    c.pendingId = c.sv2.sequence;
+                    c.pendingSince = System.nanoTime();
+                    c.pendingMeasured = c.pendingSince >= recordFrom;
+                    if (c.pendingMeasured) {
+                        report.submitsSent++;
+                    } else {
+                        report.warmupSubmits++;
+                    }
+                    send(c, frame, frame.length);
+                    return true;
+                }
                 byte[] en2 = new byte[c.extranonce2Size];
                 for (int i = 0; i < en2.length; i++) {
                     en2[i] = (byte) random.nextInt(256);
@@ -421,7 +451,12 @@ public final class LoadGenerator {
 
         /** Writes the writer's bytes, keeping what the socket does not take. */
         private void send(Conn c) throws IOException {
-            ByteBuffer b = ByteBuffer.wrap(writer.buffer(), 0, writer.size());
+            send(c, writer.buffer(), writer.size());
+        }
+
+        /** Writes {@code length} bytes of {@code bytes}, keeping what the socket does not take. */
+        private void send(Conn c, byte[] bytes, int length) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(bytes, 0, length);
             if (c.unsent == null) {
                 c.channel.write(b);
             }
@@ -447,6 +482,10 @@ public final class LoadGenerator {
         }
 
         private void read(Conn c) throws IOException {
+            if (c.sv2 != null) {
+                readSv2(c);
+                return;
+            }
             while (!c.closed) {
                 readBuffer.clear();
                 int n = c.channel.read(readBuffer);
@@ -532,7 +571,73 @@ public final class LoadGenerator {
             }
         }
 
+        private void readSv2(Conn c) throws IOException {
+            while (!c.closed) {
+                readBuffer.clear();
+                int n = c.channel.read(readBuffer);
+                if (n < 0) {
+                    close(c, "closed by pool");
+                    return;
+                }
+                if (n == 0) {
+                    return;
+                }
+                readBuffer.flip();
+                long now = System.nanoTime();
+                try {
+                    byte[] opening = c.sv2.read(readBuffer, settings.user(), m -> sv2Message(c, m, now));
+                    if (opening != null) {
+                        send(c, opening, opening.length);
+                    }
+                } catch (NoiseException e) {
+                    close(c, "Stratum V2 handshake or decryption failed");
+                } catch (Sv2DecodeException e) {
+                    close(c, "bad Stratum V2 frame from pool");
+                }
+            }
+        }
+
+        private boolean sv2Message(Conn c, Sv2Message m, long now) {
+            if (m instanceof Sv2Message.OpenStandardMiningChannelSuccess) {
+                c.authorized = true;
+                c.extranonce2Size = 0;
+                backAtWork(c, now);
+            } else if (m instanceof Sv2Message.OpenMiningChannelError || m instanceof Sv2Message.SetupConnectionError) {
+                report.authorizeFailures++;
+                close(c, "channel refused: " + m);
+            } else if (m instanceof Sv2Message.NewMiningJob j) {
+                if (j.minNtime().isPresent()) {
+                    notified(c, Integer.toUnsignedString(j.jobId()), j.minNtime().getAsInt(), false, now);
+                }
+            } else if (m instanceof Sv2Message.SetNewPrevHash p) {
+                notified(c, Integer.toUnsignedString(p.jobId()), p.minNtime(), true, now);
+            } else if (m instanceof Sv2Message.SubmitSharesSuccess || m instanceof Sv2Message.SubmitSharesError) {
+                int seq = m instanceof Sv2Message.SubmitSharesSuccess ok ? ok.lastSequenceNumber()
+                        : ((Sv2Message.SubmitSharesError) m).sequenceNumber();
+                if (c.pendingId == 0 || seq != (int) c.pendingId) {
+                    return !c.closed;
+                }
+                c.pendingId = 0;
+                if (!c.pendingMeasured) {
+                    return !c.closed;
+                }
+                report.roundTrip.record((now - c.pendingSince) / 1000);
+                report.answered++;
+                if (m instanceof Sv2Message.SubmitSharesError e) {
+                    report.rejectedByCode.merge(Sv2Conn.v1Code(e.errorCode()), 1L, Long::sum);
+                } else {
+                    report.accepted++;
+                }
+            } else if (m instanceof Sv2Message.Reconnect) {
+                close(c, "told to reconnect");
+            }
+            return !c.closed;
+        }
+
         private void notified(Conn c, String jobId, int ntime, boolean clean, long now) {
+            if (c.sv2 != null) {
+                c.sv2.job(Integer.parseUnsignedInt(jobId), ntime);
+            }
             boolean first = c.jobId == null;
             c.jobId = jobId;
             c.ntime = ntime;

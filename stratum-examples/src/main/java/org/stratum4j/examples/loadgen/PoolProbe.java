@@ -53,15 +53,19 @@ final class PoolProbe {
         long rss = -1;
         long heap = -1;
         int threads = -1;
+        long v2 = 0;
         try (JsonParser p = JSON.createParser(r.body())) {
             int depth = 0;
             String section = "";
+            String sub = "";
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
                     depth++;
                     if (depth == 2 && t == JsonToken.START_OBJECT) {
                         section = p.currentName() == null ? "" : p.currentName();
+                    } else if (depth == 3 && t == JsonToken.START_OBJECT) {
+                        sub = p.currentName() == null ? "" : p.currentName();
                     }
                 } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
                     depth--;
@@ -71,6 +75,9 @@ final class PoolProbe {
                         connections = p.getLongValue();
                     } else if (depth == 1 && "sessions".equals(name)) {
                         sessions = p.getLongValue();
+                    } else if (depth == 3 && section.equals("protocols") && sub.equals("v2") && "connections".equals(name)) {
+                        // Stratum V2 connections are sessions too (V1's are counted at the top).
+                        v2 = p.getLongValue();
                     } else if (depth == 2 && section.equals("process")) {
                         switch (name) {
                             case "pid" -> pid = p.getLongValue();
@@ -85,7 +92,7 @@ final class PoolProbe {
                 }
             }
         }
-        return new Sample(pid, connections, sessions, rss, heap, threads, collected);
+        return new Sample(pid, connections, sessions < 0 ? sessions : sessions + v2, rss, heap, threads, collected);
     }
 
     /** Runs {@code jcmd PID GC.run} with this JVM's jcmd; false when it cannot. */

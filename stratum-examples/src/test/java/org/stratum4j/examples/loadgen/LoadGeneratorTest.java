@@ -30,7 +30,7 @@ class LoadGeneratorTest {
         try (ExamplePool pool = pool("--demo-block-interval", "0.7")) {
             InetSocketAddress at = pool.boundAddresses().get(0);
             LoadGenerator.Settings s = new LoadGenerator.Settings(at, 300, 0, true, PoolMain.DEMO_ADDRESS + ".load", 600,
-                    Duration.ZERO, Duration.ofSeconds(3), System.currentTimeMillis() + 1500, 2000, Duration.ofSeconds(5), 2, null);
+                    Duration.ZERO, Duration.ofSeconds(3), System.currentTimeMillis() + 1500, 2000, Duration.ofSeconds(5), 2, null, null);
             LoadReport r = new LoadGenerator(s).run();
 
             assertThat(r.connectionsHeld()).isEqualTo(300);
@@ -81,7 +81,7 @@ class LoadGeneratorTest {
             try (ExamplePool pool = pool("--ban-threshold", threshold)) {
                 LoadGenerator.Settings s = new LoadGenerator.Settings(pool.boundAddresses().get(0), 4, 0, true,
                         PoolMain.DEMO_ADDRESS + ".flood", 200, Duration.ZERO, Duration.ofSeconds(2), System.currentTimeMillis() + 500,
-                        1000, Duration.ofSeconds(2), 1, null);
+                        1000, Duration.ofSeconds(2), 1, null, null);
                 LoadReport r = new LoadGenerator(s).run();
                 if (threshold.equals("0")) {
                     assertThat(r.closedByPool()).isZero();
@@ -102,7 +102,7 @@ class LoadGeneratorTest {
         int port = first.boundAddresses().get(0).getPort();
         LoadGenerator.Settings s = new LoadGenerator.Settings(first.boundAddresses().get(0), 50, 0, true, PoolMain.DEMO_ADDRESS + ".load",
                 100, Duration.ZERO, Duration.ofSeconds(6), System.currentTimeMillis() + 1000, 1000, Duration.ofSeconds(2), 1,
-                Duration.ofMillis(300));
+                Duration.ofMillis(300), null);
         java.util.concurrent.CompletableFuture<LoadReport> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return new LoadGenerator(s).run();

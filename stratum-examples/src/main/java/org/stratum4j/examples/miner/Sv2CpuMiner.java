@@ -212,7 +212,8 @@ public final class Sv2CpuMiner implements Miner {
 
     @Override
     public Difficulty difficulty() {
-        return Difficulty.of(target.difficulty());
+        // A target's difficulty is a long binary fraction; six digits are what a person reads.
+        return Difficulty.of(new java.math.BigDecimal(target.difficulty()).round(new java.math.MathContext(6)).stripTrailingZeros());
     }
 
     @Override

@@ -56,6 +56,33 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void stratumV2ConnectionsAreLoadedAndMeasuredTheSameWay(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (ExamplePool pool = pool("--demo-block-interval", "0.7", "--sv2-port", "0", "--sv2-authority-key",
+                dir.resolve("authority.key").toString())) {
+            int stats = pool.statsAddress().orElseThrow().getPort();
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            LoadReport r = LoadGenMain.runParent(LoadGenMain.options(new String[] {"--url", pool.sv2Urls().get(0),
+                "--connections", "200", "--rate", "400", "--warmup-seconds", "1", "--seconds", "3", "--idle-seconds", "2",
+                "--connect-rate", "2000", "--stats-url", "http://127.0.0.1:" + stats + "/stats"}),
+                    new PrintStream(text, true, StandardCharsets.UTF_8));
+            String out = text.toString(StandardCharsets.UTF_8);
+            assertThat(r.connectionsHeld()).as(out).isEqualTo(200);
+            assertThat(r.closedByPool()).as(out).isZero();
+            assertThat(r.unanswered()).as(out).isZero();
+            assertThat(r.answered()).as(out).isEqualTo(r.submitsSent()).isBetween(1000L, 1400L);
+            // Random nonces at difficulty 1024: difficulty-too-low, but for work in flight across a block change (stale-share).
+            long low = r.rejectedByCode().getOrDefault(StratumError.CODE_LOW_DIFFICULTY, 0L);
+            long stale = r.rejectedByCode().getOrDefault(StratumError.CODE_JOB_NOT_FOUND, 0L);
+            assertThat(low + stale).as(out).isEqualTo(r.answered());
+            assertThat(pool.engine().stats().rejected(RejectReason.LOW_DIFFICULTY)).isGreaterThanOrEqualTo(low);
+            assertThat(pool.server().sv2Engine().stats().rejected()).isGreaterThanOrEqualTo(low + stale);
+            // New blocks (future job + SetNewPrevHash) reached every V2 connection, and the probe counted them as sessions.
+            assertThat(r.jobs().values()).as(out).anySatisfy(a -> assertThat(a.connections()).isEqualTo(200));
+            assertThat(out).containsPattern("pool memory: 200 sessions; heap .* per session");
+        }
+    }
+
+    @Test
     void theCommandLineRunsChildProcessesAndReadsThePoolsMemory() throws Exception {
         try (ExamplePool pool = pool("--demo-block-interval", "1")) {
             int port = pool.boundAddresses().get(0).getPort();

@@ -7,7 +7,8 @@
 #   benchmarks/load.sh scale N             # N connections, 8,000 submits/s, a block every 10 s
 # Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS,
 # POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…"),
-# POOL_DIFFICULTY (default 1024; 0.0000000001 makes every random share acceptable).
+# POOL_DIFFICULTY (default 1024; 0.0000000001 makes every random share acceptable),
+# PROTOCOL (v1, default, or v2: the generator's connections speak Stratum V2 to a --sv2-port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=stratum-examples/target/stratum-example-pool.jar
@@ -25,8 +26,12 @@ stats=${STATS_PORT:-18080}
 pool_args=(--bind 127.0.0.1 --port "$port" --stats-port "$stats" --mode pool
   --payout-address bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff off
   --ban-threshold 0 --max-connections 20000)
-load_args=(--url "stratum+tcp://127.0.0.1:$port" --stats-url "http://127.0.0.1:$stats/stats"
-  --warmup-seconds "$warmup" --seconds "$measured")
+load_args=(--stats-url "http://127.0.0.1:$stats/stats" --warmup-seconds "$warmup" --seconds "$measured")
+protocol=${PROTOCOL:-v1}
+pool_log="${TMPDIR:-/tmp}/stratum4j-load-pool.log"
+if [[ $protocol == v2 ]]; then
+  pool_args+=(--sv2-port "${SV2_PORT:-13334}" --sv2-authority-key "${TMPDIR:-/tmp}/stratum4j-load-sv2-authority.key")
+fi
 case $scenario in
   steady) load_args+=(--connections 9000 --processes 2 --rate 8000) ;;
   blocks) pool_args+=(--demo-block-interval 10); load_args+=(--connections 9000 --processes 2 --rate 8000) ;;
@@ -43,13 +48,19 @@ pool_args+=(${POOL_ARGS:-})
 # One pool process holds up to 20,000 open files here; ask for them.
 ulimit -n 20000 2>/dev/null || true
 # shellcheck disable=SC2086
-java ${POOL_JAVA_OPTS:-} -jar "$jar" "${pool_args[@]}" > "${TMPDIR:-/tmp}/stratum4j-load-pool.log" 2>&1 &
+java ${POOL_JAVA_OPTS:-} -jar "$jar" "${pool_args[@]}" > "$pool_log" 2>&1 &
 pool=$!
 trap 'kill $pool 2>/dev/null; wait $pool 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$stats/health" > /dev/null 2>&1 && break
   sleep 0.2
 done
-echo "scenario $scenario: $(java -version 2>&1 | head -1), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+url="stratum+tcp://127.0.0.1:$port"
+if [[ $protocol == v2 ]]; then
+  # The V2 URL carries the pool's authority key, which the banner prints.
+  url=$(grep -o 'stratum2+tcp://[^ ]*' "$pool_log" | head -1)
+fi
+load_args+=(--url "$url")
+echo "scenario $scenario ($protocol): $(java -version 2>&1 | head -1), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 # shellcheck disable=SC2086
 java ${LOADGEN_JAVA_OPTS:-} -cp "$jar" org.stratum4j.examples.loadgen.LoadGenMain "${load_args[@]}"

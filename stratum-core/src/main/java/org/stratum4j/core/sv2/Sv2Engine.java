@@ -448,7 +448,8 @@ public final class Sv2Engine {
         accepted.increment();
         core.accepted();
         CompletionStage<Void> stored = core.record(event(s, c, v, credited, null, job.id(), en2, ntime, nonce, version, now));
-        SubmitSharesSuccess ok = new SubmitSharesSuccess(c.id, sequence, 1, Math.max(1L, Math.round(difficulty)));
+        // new_shares_sum is a U64: the credited difficulty, rounded (0 for shares easier than ½, which the count still counts).
+        SubmitSharesSuccess ok = new SubmitSharesSuccess(c.id, sequence, 1, Math.round(difficulty));
         if (core.durableSink()) {
             Sv2Session.Outgoing held = hold(s);
             CompletableFuture<Void> f = stored.toCompletableFuture();

@@ -17,8 +17,12 @@ import org.stratum4j.core.share.MerkleRootCache;
  */
 public final class Sv2Session {
 
-    /** Channels one connection may hold: a proxy opens one per device. */
-    static final int MAX_CHANNELS = 4096;
+    /**
+     * Channels one connection may hold. Each costs an extranonce1 and about a kilobyte, and a
+     * connection is limited like one V1 session; a farm proxy needs one extended channel, a proxy
+     * relaying standard channels one per device, so 64 per connection (more connections for more).
+     */
+    static final int MAX_CHANNELS = 64;
     /** Messages held while an authorization is pending; more closes the connection. */
     static final int MAX_HELD = 256;
 

@@ -298,7 +298,7 @@ class Sv2EngineTest {
         w.take(opened);
 
         int good = w.nonceWhere(null, w.version, h -> w.target.isMetBy(h, 0));
-        assertThat(submitStandard(c, w, 1, good, w.version)).isEqualTo(new SubmitSharesSuccess(w.channelId, 1, 1, 1));
+        assertThat(submitStandard(c, w, 1, good, w.version)).isEqualTo(new SubmitSharesSuccess(w.channelId, 1, 1, 0));
         assertThat(submitStandard(c, w, 2, good, w.version)).isEqualTo(new SubmitSharesError(w.channelId, 2, "duplicate-share"));
         int bad = w.nonceWhere(null, w.version, h -> !w.target.isMetBy(h, 0));
         assertThat(submitStandard(c, w, 3, bad, w.version)).isEqualTo(new SubmitSharesError(w.channelId, 3, "difficulty-too-low"));
@@ -362,7 +362,7 @@ class Sv2EngineTest {
         byte[] en2 = Hex.decode("00000000deadbeef");
         int good = w.nonceWhere(en2, w.version, h -> w.target.isMetBy(h, 0));
         sv2.receive(c.session(), new SubmitSharesExtended(w.channelId, 1, w.jobId, good, w.ntime, w.version, en2));
-        assertThat(c.wire().last(Sv2Message.class)).isEqualTo(new SubmitSharesSuccess(w.channelId, 1, 1, 1));
+        assertThat(c.wire().last(Sv2Message.class)).isEqualTo(new SubmitSharesSuccess(w.channelId, 1, 1, 0));
         sv2.receive(c.session(), new SubmitSharesExtended(w.channelId, 2, w.jobId, good, w.ntime, w.version, new byte[4]));
         assertThat(c.wire().last(Sv2Message.class)).isEqualTo(new SubmitSharesError(w.channelId, 2, "bad-extranonce-size"));
         assertThat(events.get(0).extranonce2()).isEqualTo("00000000deadbeef");
@@ -424,6 +424,21 @@ class Sv2EngineTest {
         assertThat(sv2.stats().channels()).isEqualTo(2);
         sv2.closed(c.session());
         assertThat(sv2.stats()).isEqualTo(new Sv2Engine.Stats(0, 0, 0, 0));
+    }
+
+    @Test
+    void aConnectionHoldsAtMost64Channels() {
+        Client c = setUp(0);
+        for (int i = 0; i < 64; i++) {
+            sv2.receive(c.session(), new OpenStandardMiningChannel(i, "w" + i, 0f, Target.MAX));
+        }
+        c.wire().take();
+        sv2.receive(c.session(), new OpenStandardMiningChannel(64, "w64", 0f, Target.MAX));
+        assertThat(c.wire().last(Sv2Message.class)).isEqualTo(new OpenMiningChannelError(64, "too-many-channels"));
+        assertThat(c.session().channelCount()).isEqualTo(64);
+        sv2.receive(c.session(), new CloseChannel(1, "done"));
+        sv2.receive(c.session(), new OpenStandardMiningChannel(65, "w65", 0f, Target.MAX));
+        assertThat(c.wire().take().get(0)).isInstanceOf(OpenStandardMiningChannelSuccess.class);
     }
 
     @Test

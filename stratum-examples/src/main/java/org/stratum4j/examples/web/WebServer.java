@@ -277,12 +277,22 @@ public final class WebServer implements AutoCloseable {
         if (software.isEmpty()) {
             b.append("<p>No miners connected.</p>");
         } else {
+            long[] byProtocol = byProtocol(software);
+            b.append("<p id=\"protocols\">Stratum V1: ").append(byProtocol[0]).append(" · Stratum V2: ").append(byProtocol[1])
+                    .append("</p>");
             b.append("<div class=\"scroll\"><table id=\"software\"><thead><tr><th>Software</th><th>Connections</th></tr></thead><tbody>");
             software.forEach((name, n) -> b.append("<tr><td>").append(Html.text(name)).append("</td><td>").append(n).append("</td></tr>"));
             b.append("</tbody></table></div>");
         }
         b.append("</section>");
         return b.toString();
+    }
+
+    /** Open connections of each protocol, [V1, V2], from the software counts (V2 names end with the protocol). */
+    static long[] byProtocol(Map<String, Long> software) {
+        long[] out = new long[2];
+        software.forEach((name, n) -> out[name.endsWith(" (Stratum V2)") ? 1 : 0] += n);
+        return out;
     }
 
     private static void card(StringBuilder b, String label, String value, String id) {
@@ -391,10 +401,16 @@ public final class WebServer implements AutoCloseable {
         g.writeNumberField("network_difficulty", p.networkDifficulty());
         g.writeNumberField("expected_block_seconds", p.expectedBlockSeconds());
         g.writeNumberField("blocks_found", p.blocksFound());
+        Map<String, Long> software = source.minerSoftware();
         g.writeObjectFieldStart("miner_software");
-        for (Map.Entry<String, Long> e : source.minerSoftware().entrySet()) {
+        for (Map.Entry<String, Long> e : software.entrySet()) {
             g.writeNumberField(e.getKey(), e.getValue());
         }
+        g.writeEndObject();
+        long[] byProtocol = byProtocol(software);
+        g.writeObjectFieldStart("connections_by_protocol");
+        g.writeNumberField("stratum_v1", byProtocol[0]);
+        g.writeNumberField("stratum_v2", byProtocol[1]);
         g.writeEndObject();
         g.writeArrayFieldStart("best_shares");
         for (ShareHistory.BestShare s : source.bestShares()) {

@@ -61,6 +61,9 @@ class StratumV2PoolTest {
                 assertThat(stats).containsPattern("\"v2\" : \\{\\s*\"connections\" : 1,\\s*\"channels\" : 1,\\s*\"accepted\" : [1-9]");
                 assertThat(stats).containsPattern("\"v1\" : \\{\\s*\"sessions\" : 1,\\s*\"accepted\" : [1-9]");
                 assertThat(pool.engine().minerSoftware()).containsKeys("stratum4j-cpuminer (Stratum V2)", "stratum4j-cpuminer");
+                String api = ExamplePoolTest.get(URI.create("http://127.0.0.1:" + pool.webAddress().orElseThrow().getPort() + "/api/pool"),
+                        status);
+                assertThat(api).containsPattern("\"connections_by_protocol\":\\{\"stratum_v1\":1,\"stratum_v2\":1\\}");
             }
         }
         // The same key file serves the next start: miners keep their URL.

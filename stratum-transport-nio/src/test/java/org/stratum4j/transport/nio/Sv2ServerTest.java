@@ -159,7 +159,7 @@ class Sv2ServerTest {
         }
         int ch = open.channelId();
         assertThat(get(c.submit(new SubmitSharesStandard(ch, 1, job.jobId(), good, prev.minNtime(), job.version()))))
-                .isEqualTo(new SubmitSharesSuccess(ch, 1, 1, 1));
+                .isEqualTo(new SubmitSharesSuccess(ch, 1, 1, 0));
         assertThat(get(c.submit(new SubmitSharesStandard(ch, 2, job.jobId(), good, prev.minNtime(), job.version()))))
                 .isEqualTo(new SubmitSharesError(ch, 2, "duplicate-share"));
         assertThat(get(c.submit(new SubmitSharesStandard(ch, 3, job.jobId(), block, prev.minNtime(), job.version()))))

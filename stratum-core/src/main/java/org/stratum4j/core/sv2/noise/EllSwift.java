@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.math.ec.ECCurve;
+import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
 import org.stratum4j.core.bitcoin.Sha256;
 
@@ -35,6 +35,12 @@ public final class EllSwift {
     private static final BigInteger SQRT_EXPONENT = P.add(BigInteger.ONE).shiftRight(2);
     /** sqrt(-3) as BIP324's reference takes it: (-3)^((p+1)/4). */
     private static final BigInteger C = P.subtract(BigInteger.valueOf(3)).modPow(SQRT_EXPONENT, P);
+    private static final ECFieldElement ONE = fe(BigInteger.ONE);
+    private static final ECFieldElement F_THREE = fe(BigInteger.valueOf(3));
+    private static final ECFieldElement F_FOUR = fe(BigInteger.valueOf(4));
+    private static final ECFieldElement F_SEVEN = fe(SEVEN);
+    private static final ECFieldElement F_C = fe(C);
+    private static final ECFieldElement F_HALF = fe(BigInteger.TWO.modInverse(P));
     private static final byte[] ECDH_TAG = Sha256.hash("bip324_ellswift_xonly_ecdh".getBytes(StandardCharsets.US_ASCII));
 
     private EllSwift() {
@@ -57,31 +63,36 @@ public final class EllSwift {
     }
 
     static BigInteger xSwiftEc(BigInteger u, BigInteger t) {
-        if (u.signum() == 0) {
-            u = BigInteger.ONE;
+        return xSwiftEc(fe(u), fe(t)).toBigInteger();
+    }
+
+    /** XSwiftEC in Bouncy Castle's fixed-width secp256k1 field arithmetic (many times faster than BigInteger's). */
+    private static ECFieldElement xSwiftEc(ECFieldElement u, ECFieldElement t) {
+        if (u.isZero()) {
+            u = ONE;
         }
-        if (t.signum() == 0) {
-            t = BigInteger.ONE;
+        if (t.isZero()) {
+            t = ONE;
         }
-        BigInteger u3 = u.modPow(BigInteger.valueOf(3), P);
-        if (u3.add(t.multiply(t)).add(SEVEN).mod(P).signum() == 0) {
-            t = t.shiftLeft(1).mod(P);
+        ECFieldElement u3 = u.square().multiply(u);
+        if (u3.add(t.square()).add(F_SEVEN).isZero()) {
+            t = t.add(t);
         }
         // X = (u^3 + 7 - t^2) / (2t); Y = (X + t) / (c u)
-        BigInteger x = u3.add(SEVEN).subtract(t.multiply(t)).multiply(inverse(t.shiftLeft(1))).mod(P);
-        BigInteger y = x.add(t).multiply(inverse(C.multiply(u))).mod(P);
-        BigInteger four = BigInteger.valueOf(4);
-        BigInteger half = inverse(BigInteger.TWO);
-        BigInteger xOverY = x.multiply(inverse(y)).mod(P);
-        BigInteger[] candidates = {
-            u.add(four.multiply(y).multiply(y)).mod(P),
-            xOverY.negate().subtract(u).multiply(half).mod(P),
-            xOverY.subtract(u).multiply(half).mod(P)
-        };
-        for (BigInteger candidate : candidates) {
-            if (isX(candidate)) {
-                return candidate;
-            }
+        ECFieldElement x = u3.add(F_SEVEN).subtract(t.square()).multiply(inverse(t.add(t)));
+        ECFieldElement y = x.add(t).multiply(inverse(F_C.multiply(u)));
+        ECFieldElement xOverY = x.multiply(inverse(y));
+        ECFieldElement first = u.add(F_FOUR.multiply(y.square()));
+        if (isX(first)) {
+            return first;
+        }
+        ECFieldElement second = xOverY.negate().subtract(u).multiply(F_HALF);
+        if (isX(second)) {
+            return second;
+        }
+        ECFieldElement third = xOverY.subtract(u).multiply(F_HALF);
+        if (isX(third)) {
+            return third;
         }
         throw new IllegalStateException("XSwiftEC found no point: impossible for secp256k1");
     }
@@ -92,18 +103,26 @@ public final class EllSwift {
      * one of the eight inverse cases, tried until one gives a t.
      */
     public static byte[] encode(byte[] privateKey, java.security.SecureRandom random) {
+        return encodeX(publicX(privateKey), random);
+    }
+
+    /** As {@link #encode}, from the public key's x coordinate (32 bytes, big-endian) when it is known. */
+    static byte[] encodeX(byte[] publicX, java.security.SecureRandom random) {
         Objects.requireNonNull(random, "random");
-        BigInteger x = new BigInteger(1, publicX(privateKey));
+        ECFieldElement x = fe(new BigInteger(1, publicX));
+        byte[] uBytes = new byte[FIELD_LENGTH];
         while (true) {
-            BigInteger u = new BigInteger(256, random);
-            if (u.signum() == 0 || u.compareTo(P) >= 0) {
+            random.nextBytes(uBytes);
+            BigInteger uValue = new BigInteger(1, uBytes);
+            if (uValue.signum() == 0 || uValue.compareTo(P) >= 0) {
                 continue;
             }
-            BigInteger t = inverseMap(x, u, random.nextInt(8));
+            ECFieldElement u = fe(uValue);
+            ECFieldElement t = inverseMap(x, u, random.nextInt(8));
             if (t != null) {
                 byte[] out = new byte[ENCODED_LENGTH];
-                System.arraycopy(toBytes(u), 0, out, 0, FIELD_LENGTH);
-                System.arraycopy(toBytes(t), 0, out, FIELD_LENGTH, FIELD_LENGTH);
+                System.arraycopy(uBytes, 0, out, 0, FIELD_LENGTH);
+                System.arraycopy(t.getEncoded(), 0, out, FIELD_LENGTH, FIELD_LENGTH);
                 return out;
             }
         }
@@ -114,48 +133,44 @@ public final class EllSwift {
      * 0..7, or null when that case has none.
      */
     static BigInteger inverseMap(BigInteger x, BigInteger u, int inverseCase) {
-        BigInteger seven = SEVEN;
-        BigInteger u2 = u.multiply(u).mod(P);
-        BigInteger u3 = u2.multiply(u).mod(P);
-        BigInteger s;
-        BigInteger v;
+        ECFieldElement t = inverseMap(fe(x), fe(u), inverseCase);
+        return t == null ? null : t.toBigInteger();
+    }
+
+    private static ECFieldElement inverseMap(ECFieldElement x, ECFieldElement u, int inverseCase) {
+        ECFieldElement u2 = u.square();
+        ECFieldElement u3 = u2.multiply(u);
+        ECFieldElement s;
+        ECFieldElement v;
         if ((inverseCase & 2) == 0) {
-            if (isX(x.negate().subtract(u).mod(P))) {
+            if (isX(x.negate().subtract(u))) {
                 return null;
             }
             v = x;
-            s = u3.add(seven).negate().multiply(inverse(u2.add(u.multiply(v)).add(v.multiply(v)))).mod(P);
+            s = u3.add(F_SEVEN).negate().multiply(inverse(u2.add(u.multiply(v)).add(v.square())));
         } else {
-            s = x.subtract(u).mod(P);
-            if (s.signum() == 0) {
+            s = x.subtract(u);
+            if (s.isZero()) {
                 return null;
             }
-            BigInteger r = sqrt(s.negate().multiply(BigInteger.valueOf(4).multiply(u3.add(seven))
-                    .add(BigInteger.valueOf(3).multiply(s).multiply(u2))).mod(P));
-            if (r == null || ((inverseCase & 1) != 0 && r.signum() == 0)) {
+            ECFieldElement r = s.negate().multiply(F_FOUR.multiply(u3.add(F_SEVEN)).add(F_THREE.multiply(s).multiply(u2))).sqrt();
+            if (r == null || ((inverseCase & 1) != 0 && r.isZero())) {
                 return null;
             }
-            v = u.negate().add(r.multiply(inverse(s))).multiply(inverse(BigInteger.TWO)).mod(P);
+            v = u.negate().add(r.multiply(inverse(s))).multiply(F_HALF);
         }
-        BigInteger w = sqrt(s);
+        ECFieldElement w = s.sqrt();
         if (w == null) {
             return null;
         }
-        BigInteger half = inverse(BigInteger.TWO);
-        BigInteger minus = u.multiply(BigInteger.ONE.subtract(C)).multiply(half).add(v).mod(P);
-        BigInteger plus = u.multiply(BigInteger.ONE.add(C)).multiply(half).add(v).mod(P);
+        ECFieldElement minus = u.multiply(ONE.subtract(F_C)).multiply(F_HALF).add(v);
+        ECFieldElement plus = u.multiply(ONE.add(F_C)).multiply(F_HALF).add(v);
         return switch (inverseCase & 5) {
-            case 0 -> w.negate().multiply(minus).mod(P);
-            case 1 -> w.multiply(plus).mod(P);
-            case 4 -> w.multiply(minus).mod(P);
-            default -> w.negate().multiply(plus).mod(P);
+            case 0 -> w.negate().multiply(minus);
+            case 1 -> w.multiply(plus);
+            case 4 -> w.multiply(minus);
+            default -> w.negate().multiply(plus);
         };
-    }
-
-    /** A square root mod p, or null when {@code a} has none. */
-    private static BigInteger sqrt(BigInteger a) {
-        BigInteger r = a.modPow(SQRT_EXPONENT, P);
-        return r.multiply(r).mod(P).equals(a.mod(P)) ? r : null;
     }
 
     /**
@@ -166,7 +181,7 @@ public final class EllSwift {
      */
     public static byte[] xOnlyEcdh(byte[] theirEncoding, byte[] privateKey) {
         BigInteger d = privateKey(privateKey);
-        BigInteger x = new BigInteger(1, decodeX(theirEncoding));
+        ECFieldElement x = xSwiftEc(fe(element(theirEncoding, 0)), fe(element(theirEncoding, FIELD_LENGTH)));
         ECPoint point = liftX(x).multiply(d).normalize();
         return point.getAffineXCoord().getEncoded();
     }
@@ -214,25 +229,31 @@ public final class EllSwift {
         return d;
     }
 
-    private static ECPoint liftX(BigInteger x) {
-        ECCurve curve = CURVE.getCurve();
-        byte[] compressed = new byte[FIELD_LENGTH + 1];
-        compressed[0] = 0x02;
-        System.arraycopy(toBytes(x), 0, compressed, 1, FIELD_LENGTH);
-        return curve.decodePoint(compressed);
+    /** The point with x coordinate {@code x} (either of the two: an x-only ECDH does not care which). */
+    private static ECPoint liftX(ECFieldElement x) {
+        ECFieldElement y = x.square().multiply(x).add(F_SEVEN).sqrt();
+        if (y == null) {
+            throw new IllegalStateException("no point has x = " + x.toBigInteger().toString(16));
+        }
+        return CURVE.getCurve().createPoint(x.toBigInteger(), y.toBigInteger());
     }
 
     /** Whether x^3 + 7 is a square mod p, i.e. {@code x} is the x coordinate of a point. */
     static boolean isX(BigInteger x) {
-        BigInteger rhs = x.modPow(BigInteger.valueOf(3), P).add(SEVEN).mod(P);
-        BigInteger root = rhs.modPow(SQRT_EXPONENT, P);
-        return root.multiply(root).mod(P).equals(rhs);
+        return isX(fe(x.mod(P)));
+    }
+
+    private static boolean isX(ECFieldElement x) {
+        return x.square().multiply(x).add(F_SEVEN).sqrt() != null;
     }
 
     /** 1/v mod p, and 0 for 0 as BIP324's reference has it (v^(p-2)): XSwiftEC may divide by a zero Y. */
-    private static BigInteger inverse(BigInteger v) {
-        BigInteger m = v.mod(P);
-        return m.signum() == 0 ? BigInteger.ZERO : m.modInverse(P);
+    private static ECFieldElement inverse(ECFieldElement v) {
+        return v.isZero() ? v : v.invert();
+    }
+
+    private static ECFieldElement fe(BigInteger v) {
+        return CURVE.getCurve().fromBigInteger(v);
     }
 
     private static BigInteger element(byte[] bytes, int offset) {

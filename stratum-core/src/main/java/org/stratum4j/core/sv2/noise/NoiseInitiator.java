@@ -62,7 +62,7 @@ public final class NoiseInitiator {
         state.mixKey(ephemeral.sharedSecret(ephemeralEncoding, theirStatic, true));
         byte[] certificateBytes = state.decryptAndHash(Arrays.copyOfRange(act2, EllSwift.ENCODED_LENGTH + 80, act2.length));
         Certificate certificate = Certificate.decode(certificateBytes);
-        XOnlyPublicKey key = XOnlyPublicKey.of(EllSwift.decodeX(theirStatic));
+        XOnlyPublicKey key = XOnlyPublicKey.trusted(EllSwift.decodeX(theirStatic)); // every 64 bytes decode to a curve point
         if (!certificate.verify(authority, key, nowSeconds)) {
             if (now(nowSeconds, certificate)) {
                 throw new NoiseException("the server's certificate is not signed by authority " + authority.toBase58Check());

@@ -51,7 +51,7 @@ public final class NoiseResponder {
 
         Secp256k1KeyPair ephemeral = Secp256k1KeyPair.generate(random);
         byte[] ephemeralEncoding = ephemeral.ellSwiftEncoding(random);
-        byte[] staticEncoding = identity.staticKey().ellSwiftEncoding(random);
+        byte[] staticEncoding = identity.staticKey().keptEllSwiftEncoding(random);
         byte[] out = new byte[ACT2_LENGTH];
         System.arraycopy(ephemeralEncoding, 0, out, 0, EllSwift.ENCODED_LENGTH);
         state.mixHash(ephemeralEncoding);

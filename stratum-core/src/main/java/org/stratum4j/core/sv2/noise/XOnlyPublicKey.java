@@ -75,6 +75,16 @@ public final class XOnlyPublicKey {
         return Base58.encodeChecked(payload);
     }
 
+    /** A key computed here from a private key: on the curve by construction, so not checked again. */
+    static XOnlyPublicKey trusted(byte[] x) {
+        return new XOnlyPublicKey(x);
+    }
+
+    /** The 32 bytes, not copied: for this package's arithmetic. */
+    byte[] raw() {
+        return x;
+    }
+
     /** The 32 bytes (a copy). */
     public byte[] bytes() {
         return x.clone();

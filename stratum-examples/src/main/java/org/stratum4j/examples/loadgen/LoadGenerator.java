@@ -535,7 +535,7 @@ public final class LoadGenerator {
 
         private void line(Conn c, byte[] b, int off, int len, long now) {
             if (scanner.scan(b, off, len)) {
-                notified(c, scanner.jobId, scanner.ntime, scanner.clean, now);
+                notified(c, scanner.jobId, scanner.ntime, scanner.clean, scanner.jobId, now);
                 return;
             }
             PoolMessage m = codec.decode(b, off, len);
@@ -565,7 +565,7 @@ public final class LoadGenerator {
                     }
                 }
             } else if (m instanceof Notify n) {
-                notified(c, n.jobId(), n.ntime(), n.cleanJobs(), now);
+                notified(c, n.jobId(), n.ntime(), n.cleanJobs(), n.jobId(), now);
             } else if (m instanceof Reconnect) {
                 close(c, "told to reconnect");
             }
@@ -607,10 +607,11 @@ public final class LoadGenerator {
                 close(c, "channel refused: " + m);
             } else if (m instanceof Sv2Message.NewMiningJob j) {
                 if (j.minNtime().isPresent()) {
-                    notified(c, Integer.toUnsignedString(j.jobId()), j.minNtime().getAsInt(), false, now);
+                    notified(c, Integer.toUnsignedString(j.jobId()), j.minNtime().getAsInt(), false, null, now);
                 }
             } else if (m instanceof Sv2Message.SetNewPrevHash p) {
-                notified(c, Integer.toUnsignedString(p.jobId()), p.minNtime(), true, now);
+                // V2 job ids are per channel: a block's arrivals are matched across connections by its previous hash.
+                notified(c, Integer.toUnsignedString(p.jobId()), p.minNtime(), true, p.prevHash().toInternalHex(), now);
             } else if (m instanceof Sv2Message.SubmitSharesSuccess || m instanceof Sv2Message.SubmitSharesError) {
                 int seq = m instanceof Sv2Message.SubmitSharesSuccess ok ? ok.lastSequenceNumber()
                         : ((Sv2Message.SubmitSharesError) m).sequenceNumber();
@@ -634,7 +635,7 @@ public final class LoadGenerator {
             return !c.closed;
         }
 
-        private void notified(Conn c, String jobId, int ntime, boolean clean, long now) {
+        private void notified(Conn c, String jobId, int ntime, boolean clean, String block, long now) {
             if (c.sv2 != null) {
                 c.sv2.job(Integer.parseUnsignedInt(jobId), ntime);
             }
@@ -644,7 +645,7 @@ public final class LoadGenerator {
             backAtWork(c, now);
             // New blocks in the warm-up are not counted: their fan-out is the JIT's, not the pool's.
             if (!first && clean && now >= recordFrom) {
-                report.jobs.computeIfAbsent(jobId, k -> new LoadReport.JobArrival()).arrived(now);
+                report.jobs.computeIfAbsent(block, k -> new LoadReport.JobArrival()).arrived(now);
             }
         }
 

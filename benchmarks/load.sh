@@ -15,6 +15,10 @@ jar=stratum-examples/target/stratum-example-pool.jar
 if [[ ! -f $jar ]]; then
   ./mvnw -q -pl stratum-examples -am package -DskipTests
 fi
+# Run a copy: a rebuild while the pool runs would replace its classes under it.
+run_jar="${TMPDIR:-/tmp}/stratum4j-load-pool-$$.jar"
+cp "$jar" "$run_jar"
+jar=$run_jar
 scenario=${1:?"scenario: steady, blocks, idle or scale N"}
 # 1024: the generator's random nonces are all refused (23), the validation path under load. 1e-10:
 # every hash meets the target, so every share is accepted (and stored, with --share-log or --database).
@@ -52,7 +56,7 @@ ulimit -n 20000 2>/dev/null || true
 # shellcheck disable=SC2086
 java ${POOL_JAVA_OPTS:-} -jar "$jar" "${pool_args[@]}" > "$pool_log" 2>&1 &
 pool=$!
-trap 'kill $pool 2>/dev/null; wait $pool 2>/dev/null || true' EXIT
+trap 'kill $pool 2>/dev/null; wait $pool 2>/dev/null || true; rm -f "$run_jar"' EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$stats/health" > /dev/null 2>&1 && break
   sleep 0.2

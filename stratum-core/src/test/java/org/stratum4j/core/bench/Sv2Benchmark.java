@@ -54,6 +54,10 @@ public class Sv2Benchmark {
     private Sv2Framing pool;
     private Sv2Message.SubmitSharesStandard submit;
     private Sv2Message.NewMiningJob job;
+    private org.stratum4j.core.sv2.Sv2Engine engine;
+    private org.stratum4j.core.sv2.Sv2Session session;
+    private org.stratum4j.core.engine.Announcement[] blocks;
+    private int block;
 
     @Setup
     public void setUp() throws NoiseException {
@@ -69,6 +73,66 @@ public class Sv2Benchmark {
         submit = new Sv2Message.SubmitSharesStandard(1, 1, 7, 0x12345678, 1_700_000_100, 0x20002000);
         job = new Sv2Message.NewMiningJob(1, 8, OptionalInt.of(1_700_000_100), 0x20000000, Sha256Hash.ZERO);
         prepareAct2();
+        fanOutSetUp();
+    }
+
+    /** A pool with one V2 connection holding one standard channel whose frames are really encrypted. */
+    private void fanOutSetUp() {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        org.stratum4j.core.engine.PoolEngine pool = org.stratum4j.core.engine.PoolEngine.builder().clock(clock)
+                .payouts(t -> java.util.List.of(org.stratum4j.core.job.CoinbaseOutput.of(t.coinbaseValue(),
+                        org.stratum4j.core.bitcoin.Hex.decode("0014e6f22ca44dc800e9d049621a3b9a42c509f1c4bc"))))
+                .blockSubmitter(b -> java.util.concurrent.CompletableFuture.completedFuture(java.util.Optional.empty())).build();
+        engine = org.stratum4j.core.sv2.Sv2Engine.on(pool);
+        Sv2Framing sending = pool == null ? null : this.pool;
+        session = engine.open(new org.stratum4j.core.sv2.Sv2Connection() {
+            @Override
+            public java.net.SocketAddress remoteAddress() {
+                return new java.net.InetSocketAddress("127.0.0.1", 1);
+            }
+
+            @Override
+            public void send(Sv2Message m) {
+                sink = sending.encode(m);
+            }
+
+            @Override
+            public void close(String reason) {
+            }
+
+            @Override
+            public void ban(java.time.Duration d, String reason) {
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                task.run();
+            }
+        });
+        long now = clock.instant().getEpochSecond();
+        blocks = new org.stratum4j.core.engine.Announcement[64];
+        for (int i = 0; i < blocks.length; i++) {
+            byte[] prev = new byte[32];
+            prev[0] = (byte) i;
+            prev[1] = (byte) (i >> 8);
+            blocks[i] = pool.newTemplate(org.stratum4j.core.job.BlockTemplate.builder().previousBlockHash(Sha256Hash.fromInternalBytes(prev))
+                    .bits(org.stratum4j.core.bitcoin.CompactBits.of(0x1d00ffff)).height(800_000 + i).curTime(now).minTime(now - 600)
+                    .coinbaseValue(312_500_000L).build());
+        }
+        engine.receive(session, new Sv2Message.SetupConnection(0, 2, 2, 1, "h", 1, "v", "h", "f", ""));
+        engine.receive(session, new Sv2Message.OpenStandardMiningChannel(1, "bc1q.rig", 0f, org.stratum4j.core.bitcoin.Target.MAX));
+    }
+
+    private byte[] sink;
+
+    /**
+     * What a new block costs per standard channel: its merkle root, NewMiningJob and SetNewPrevHash
+     * encoded and encrypted (a V1 session costs a shared line's reference).
+     */
+    @Benchmark
+    public byte[] newBlockPerStandardChannel() {
+        engine.deliver(session, blocks[block++ & 63]);
+        return sink;
     }
 
     private void prepareAct2() throws NoiseException {

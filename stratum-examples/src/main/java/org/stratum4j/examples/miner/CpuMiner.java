@@ -2,13 +2,9 @@ package org.stratum4j.examples.miner;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Difficulty;
@@ -29,7 +25,7 @@ import org.stratum4j.transport.nio.StratumClient;
  * the {@link WorkSwitch}: at once (the default), or as cpuminer does, which is how a pool is tested
  * against miners that finish old work. Slow next to any ASIC, and meant for demos and tests.
  */
-public final class CpuMiner implements Miner {
+public final class CpuMiner extends MinerBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(CpuMiner.class);
     /** cpuminer's LP_SCANTIME: the longest a thread scans one piece of Stratum work. */
@@ -63,15 +59,10 @@ public final class CpuMiner implements Miner {
     private final String password;
     private final int threads;
     private final WorkSwitch workSwitch;
-    private final LongAdder hashes = new LongAdder();
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong generations = new AtomicLong();
     private final AtomicLong difficultyChanges = new AtomicLong();
     private final AtomicLong acceptedAtAnEarlierDifficulty = new AtomicLong();
-    private final List<Thread> workers = new ArrayList<>();
     private final Object workChanged = new Object();
-    private ClientGroup group;
     private StratumClient client;
     private volatile Work work;
     /** Bumped by a clean notify: with {@link WorkSwitch#CPUMINER}, every thread restarts. */
@@ -79,8 +70,6 @@ public final class CpuMiner implements Miner {
     private volatile Difficulty difficulty = Difficulty.ONE;
     private volatile Notify lastNotify;
     private volatile StratumClient.Subscription subscription;
-    private volatile boolean running;
-    private final CompletableFuture<String> closed = new CompletableFuture<>();
 
     /**
      * A miner for {@code pool} (over TLS when {@code tls} is not null) as {@code user}, hashing on
@@ -132,10 +121,7 @@ public final class CpuMiner implements Miner {
 
             @Override
             public void onClosed(StratumClient c, String reason) {
-                closed.complete(reason);
-                if (running) {
-                    LOG.warn("pool connection closed: {}", reason);
-                }
+                connectionClosed(reason, LOG);
             }
         }).get(30, TimeUnit.SECONDS);
         subscription = client.subscribe("stratum4j-cpuminer/0.1").get(30, TimeUnit.SECONDS);
@@ -146,14 +132,7 @@ public final class CpuMiner implements Miner {
             throw new IllegalStateException("the pool refused user " + user + ": "
                     + (auth.error() == null ? "false" : auth.error().message()));
         }
-        running = true;
-        for (int i = 0; i < threads; i++) {
-            int index = i;
-            Thread t = new Thread(() -> hashLoop(index), "cpuminer-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-            t.start();
-        }
+        startThreads(threads, "cpuminer", this::hashLoop);
     }
 
     private void newWork() {
@@ -237,23 +216,6 @@ public final class CpuMiner implements Miner {
         });
     }
 
-    /** Hashes done so far. */
-    @Override
-    public long hashes() {
-        return hashes.sum();
-    }
-
-    /** Shares the pool accepted. */
-    @Override
-    public long accepted() {
-        return accepted.get();
-    }
-
-    /** Shares the pool rejected (or that got no answer). */
-    @Override
-    public long rejected() {
-        return rejected.get();
-    }
 
     /** {@code mining.set_difficulty} messages received. */
     public long difficultyChanges() {
@@ -271,28 +233,10 @@ public final class CpuMiner implements Miner {
         return difficulty;
     }
 
-    /** Completes with the reason when the pool connection ends. */
     @Override
-    public CompletableFuture<String> closedFuture() {
-        return closed;
-    }
-
-    /** Stops hashing and disconnects. */
-    @Override
-    public void close() {
-        running = false;
-        for (Thread t : workers) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    void disconnect() {
         if (client != null) {
             client.close();
-        }
-        if (group != null) {
-            group.close();
         }
     }
 }

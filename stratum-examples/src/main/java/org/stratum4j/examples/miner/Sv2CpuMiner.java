@@ -1,16 +1,11 @@
 package org.stratum4j.examples.miner;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.bitcoin.Difficulty;
@@ -36,7 +31,7 @@ import org.stratum4j.transport.nio.Sv2Client;
  * job with {@code min_ntime} replaces the work at once, {@code SetTarget} applies to what is mined
  * next. Meant for demos and tests.
  */
-public final class Sv2CpuMiner implements Miner {
+public final class Sv2CpuMiner extends MinerBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(Sv2CpuMiner.class);
     private static final int ROLLING_MASK = 0x1fffe000;
@@ -49,22 +44,15 @@ public final class Sv2CpuMiner implements Miner {
     private final XOnlyPublicKey authority;
     private final String user;
     private final int threads;
-    private final LongAdder hashes = new LongAdder();
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
     private final AtomicInteger sequence = new AtomicInteger();
-    private final List<Thread> workers = new ArrayList<>();
-    private final CompletableFuture<String> closed = new CompletableFuture<>();
     /** Jobs received, by id, until a SetNewPrevHash picks one (loop thread only). */
     private final Map<Integer, NewMiningJob> jobs = new HashMap<>();
-    private ClientGroup group;
     private Sv2Client client;
     private volatile int channelId;
     /** Starts at the hardest target, so nothing is submitted before the channel's own target is known. */
     private volatile Target target = Target.of(java.math.BigInteger.ZERO);
     private volatile Work work;
     private SetNewPrevHash prevHash;
-    private volatile boolean running;
 
     /**
      * A miner for the V2 pool at {@code pool}, accepting only a server certified by
@@ -91,27 +79,17 @@ public final class Sv2CpuMiner implements Miner {
 
             @Override
             public void onClosed(Sv2Client c, String reason) {
-                closed.complete(reason);
-                if (running) {
-                    LOG.warn("pool connection closed: {}", reason);
-                }
+                connectionClosed(reason, LOG);
             }
         }).get(30, TimeUnit.SECONDS);
         client.setup(new SetupConnection(Sv2Message.MINING_PROTOCOL, 2, 2, Sv2Message.REQUIRES_STANDARD_JOBS, pool.getHostString(),
                 pool.getPort(), "stratum4j-cpuminer", "cpu", "0.1", "")).get(30, TimeUnit.SECONDS);
-        running = true;
         // The answer is taken on the loop thread, before the jobs that follow it are.
         client.openStandardChannel(user, 0f, Target.MAX).thenAccept(open -> {
             channelId = open.channelId();
             target = open.target();
         }).get(30, TimeUnit.SECONDS);
-        for (int i = 0; i < threads; i++) {
-            int index = i;
-            Thread t = new Thread(() -> hashLoop(index), "sv2-cpuminer-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-            t.start();
-        }
+        startThreads(threads, "sv2-cpuminer", this::hashLoop);
     }
 
     /** On the client's loop thread. */
@@ -195,20 +173,6 @@ public final class Sv2CpuMiner implements Miner {
         });
     }
 
-    @Override
-    public long hashes() {
-        return hashes.sum();
-    }
-
-    @Override
-    public long accepted() {
-        return accepted.get();
-    }
-
-    @Override
-    public long rejected() {
-        return rejected.get();
-    }
 
     @Override
     public Difficulty difficulty() {
@@ -217,25 +181,9 @@ public final class Sv2CpuMiner implements Miner {
     }
 
     @Override
-    public CompletableFuture<String> closedFuture() {
-        return closed;
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        for (Thread t : workers) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    void disconnect() {
         if (client != null) {
             client.close();
-        }
-        if (group != null) {
-            group.close();
         }
     }
 }

@@ -46,6 +46,8 @@ final class EventLoop implements Runnable {
     private final Set<NioConnection> connections = new HashSet<>();
     private final ArrayDeque<NioConnection> dirty = new ArrayDeque<>();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Wire.MIN_READ_BUFFER);
+    /** The buffers of one connection's gathering write (the loop flushes one connection at a time). */
+    final ByteBuffer[] gather = new ByteBuffer[16];
     final TlsBuffers tlsBuffers = new TlsBuffers();
     private final StratumServer.Settings settings;
     private volatile boolean running = true;

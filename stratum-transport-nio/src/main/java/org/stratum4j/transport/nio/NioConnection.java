@@ -263,13 +263,34 @@ final class NioConnection implements Connection, LineFramer.Sink {
         try {
             boolean blocked = !wire.flushPending();
             while (!blocked && !outbound.isEmpty()) {
-                ByteBuffer b = outbound.peek();
-                queued -= wire.write(b);
-                if (b.hasRemaining()) {
-                    blocked = true;
-                } else {
+                if (outbound.size() == 1) {
+                    ByteBuffer b = outbound.peek();
+                    queued -= wire.write(b);
+                    if (b.hasRemaining()) {
+                        blocked = true;
+                    } else {
+                        outbound.poll();
+                    }
+                    continue;
+                }
+                // Several queued (a V2 job and its SetNewPrevHash, a difficulty and its job): one gathering write.
+                ByteBuffer[] gather = loop.gather;
+                int n = 0;
+                for (ByteBuffer b : outbound) {
+                    gather[n++] = b;
+                    if (n == gather.length) {
+                        break;
+                    }
+                }
+                queued -= wire.write(gather, n);
+                for (int i = 0; i < n; i++) {
+                    if (gather[i].hasRemaining()) {
+                        blocked = true;
+                        break;
+                    }
                     outbound.poll();
                 }
+                java.util.Arrays.fill(gather, 0, n, null);
             }
             if (key.isValid() && !wire.paused()) {
                 // A TLS wire waiting for the peer's handshake bytes is not waiting for the socket: OP_WRITE

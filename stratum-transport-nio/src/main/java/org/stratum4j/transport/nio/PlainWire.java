@@ -46,6 +46,15 @@ final class PlainWire implements Wire {
     }
 
     @Override
+    public long write(ByteBuffer[] srcs, int count) throws IOException {
+        long n = channel.write(srcs, 0, count);
+        if (metrics != null) {
+            metrics.bytesOut.add(n);
+        }
+        return n;
+    }
+
+    @Override
     public boolean hasPendingOutput() {
         return false;
     }

@@ -32,6 +32,22 @@ interface Wire {
      */
     int write(ByteBuffer src) throws IOException;
 
+    /**
+     * Writes from several buffers in order, as far as the socket takes them now; returns the bytes
+     * taken. A plain wire does it in one system call (a Stratum V2 job is two frames, a difficulty
+     * change two lines); by default, one buffer at a time.
+     */
+    default long write(ByteBuffer[] srcs, int count) throws IOException {
+        long n = 0;
+        for (int i = 0; i < count; i++) {
+            n += write(srcs[i]);
+            if (srcs[i].hasRemaining()) {
+                break;
+            }
+        }
+        return n;
+    }
+
     /** Whether bytes taken by {@link #write} still wait for the socket (ask for OP_WRITE). */
     boolean hasPendingOutput();
 

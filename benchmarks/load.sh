@@ -61,6 +61,11 @@ for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$stats/health" > /dev/null 2>&1 && break
   sleep 0.2
 done
+if ! kill -0 "$pool" 2>/dev/null; then
+  echo "the pool did not start:" >&2
+  cat "$pool_log" >&2
+  exit 1
+fi
 url="stratum+tcp://127.0.0.1:$port"
 if [[ $protocol == v2 ]]; then
   # The V2 URL carries the pool's authority key, which the banner prints.

@@ -19,7 +19,8 @@ public final class Sv2Framing {
     private final NoiseSession session;
     private final int maxPayload;
     private final int capacity;
-    private byte[] in = new byte[256];
+    /** Starts small (a submit's frame is 62 bytes): thousands of idle connections each hold one. */
+    private byte[] in = new byte[64];
     private int inLength;
     private final byte[] header = new byte[NoiseSession.HEADER_LENGTH];
     /** Plaintext length of the frame whose header was read, or -1 between frames. */

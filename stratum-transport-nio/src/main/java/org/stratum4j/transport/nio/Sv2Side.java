@@ -26,7 +26,8 @@ final class Sv2Side implements Sv2Connection {
     private final NioConnection connection;
     private final EventLoop loop;
     private final int maxPayload;
-    private final byte[] act1 = new byte[NoiseResponder.ACT1_LENGTH];
+    /** Act 1 as it arrives; dropped once the handshake starts. */
+    private byte[] act1 = new byte[NoiseResponder.ACT1_LENGTH];
     private int actLength;
     private boolean handshaking;
     private Sv2Framing framing;
@@ -51,7 +52,9 @@ final class Sv2Side implements Sv2Connection {
             bytes.get(act1, actLength, n);
             actLength += n;
             if (actLength == NoiseResponder.ACT1_LENGTH) {
-                startHandshake(act1.clone());
+                byte[] complete = act1;
+                act1 = null;
+                startHandshake(complete);
             }
             return !connection.closed;
         }

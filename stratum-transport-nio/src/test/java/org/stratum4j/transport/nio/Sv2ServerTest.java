@@ -258,6 +258,40 @@ class Sv2ServerTest {
     }
 
     @Test
+    void behindAProxyTheHeaderComesFirstAndTheRealAddressIsLimited() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (StratumServer proxied = StratumServer.builder(engine)
+                .listen(Listener.on(new InetSocketAddress(lo, 0)).withProxyProtocol(true).withStratumV2(() -> identity))
+                .maxConnectionsPerAddress(1).eventLoops(1).build()) {
+            proxied.start();
+            InetSocketAddress at = proxied.boundAddresses().get(0);
+            byte[] header = "PROXY TCP4 203.0.113.7 127.0.0.1 5555 3336\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            try (Socket first = new Socket(at.getAddress(), at.getPort()); Socket second = new Socket(at.getAddress(), at.getPort())) {
+                first.setSoTimeout(10_000);
+                second.setSoTimeout(10_000);
+                // The header and act 1 in one write, as a balancer forwards them.
+                NoiseInitiator initiator = new NoiseInitiator(authority.publicKey(), random);
+                byte[] act1 = initiator.writeAct1();
+                byte[] both = java.util.Arrays.copyOf(header, header.length + act1.length);
+                System.arraycopy(act1, 0, both, header.length, act1.length);
+                first.getOutputStream().write(both);
+                NoiseSession session = initiator.readAct2(first.getInputStream().readNBytes(234), System.currentTimeMillis() / 1000);
+                assertThat(session).isNotNull();
+                // The same real address again: refused, though both come from the balancer's address.
+                second.getOutputStream().write(header);
+                second.getOutputStream().write(new NoiseInitiator(authority.publicKey(), random).writeAct1());
+                assertThat(second.getInputStream().read()).isEqualTo(-1);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!proxied.metrics().closesByReason().containsKey("refused: too many connections from one address")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(proxied.metrics().closesByReason()).containsKey("refused: too many connections from one address");
+        }
+    }
+
+    @Test
     void drainTellsV2MinersToReconnect() throws Exception {
         server.announce(engine.newTemplate(ServerTest.template(1)));
         Recorder r = new Recorder();

@@ -103,7 +103,8 @@ public final class Sv2FramesFuzz {
         Sv2Framing clientSide = new Sv2Framing(clientSession, 1 << 16);
         Sv2Framing serverSide = new Sv2Framing(server.session(), 16 * 1024);
 
-        ByteBuffer wire = ByteBuffer.allocate(input.length * 2 + 1024);
+        // Every 4 input bytes may become a frame of 22 + 16 bytes of overhead.
+        ByteBuffer wire = ByteBuffer.allocate(input.length * 10 + 64);
         int at = 0;
         while (at + 4 <= input.length) {
             int ext = (input[at] & 0xFF) | (input[at + 1] & 0xFF) << 8;

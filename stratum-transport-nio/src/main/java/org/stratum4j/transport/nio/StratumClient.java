@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ import org.stratum4j.core.protocol.SuggestDifficulty;
  * {@link ClientGroup#connect}, plain or TLS. Methods may be called from any thread; futures and callbacks
  * complete on the group's loop thread.
  */
-public final class StratumClient {
+public final class StratumClient extends ClientSocket {
 
     /** What the pool pushes; every method runs on the client's loop thread and must not block. */
     public interface Listener {
@@ -77,50 +76,15 @@ public final class StratumClient {
         }
     }
 
-    private static final long MAX_OUTBOUND = 1 << 20;
-
-    private final ClientGroup.Loop loop;
-    private final SocketChannel channel;
-    private final Wire wire;
-    private final InetSocketAddress address;
     private final Listener listener;
     private final CompletableFuture<StratumClient> connecting;
     private final LineFramer framer = new LineFramer(64 * 1024);
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private final Map<Long, CompletableFuture<Response>> pending = new HashMap<>();
-    private long queued;
     private long nextId = 1;
-    private boolean closed;
-    SelectionKey key;
-    /** What the loop drives, without making those methods part of this class's API. */
-    final LoopClient io = new LoopClient() {
-        @Override
-        public void finishConnect() {
-            StratumClient.this.finishConnect();
-        }
-
-        @Override
-        public void flush() {
-            StratumClient.this.flush();
-        }
-
-        @Override
-        public void onReadable(ByteBuffer buffer) {
-            StratumClient.this.onReadable(buffer);
-        }
-
-        @Override
-        public void close(String reason) {
-            StratumClient.this.close(reason);
-        }
-    };
 
     StratumClient(ClientGroup.Loop loop, SocketChannel channel, Wire wire, InetSocketAddress address, Listener listener,
                   CompletableFuture<StratumClient> connecting) {
-        this.loop = loop;
-        this.channel = channel;
-        this.wire = wire;
-        this.address = address;
+        super(loop, channel, wire, address);
         this.listener = listener;
         this.connecting = connecting;
     }
@@ -197,6 +161,7 @@ public final class StratumClient {
         loop.execute(() -> close("closed by client"));
     }
 
+    @Override
     void connected() {
         key.interestOps(SelectionKey.OP_READ);
         try {
@@ -211,18 +176,17 @@ public final class StratumClient {
         afterIo();
     }
 
-    void finishConnect() {
-        try {
-            if (channel.finishConnect()) {
-                connected();
-            }
-        } catch (IOException e) {
-            connecting.completeExceptionally(e);
-            close("connect failed: " + e.getMessage());
-        }
+    @Override
+    void connectFailed(IOException e) {
+        connecting.completeExceptionally(e);
     }
 
     /** Completes the connect future once the wire carries data, and sends what waited for it. */
+    @Override
+    void afterRead() {
+        afterIo();
+    }
+
     private void afterIo() {
         if (closed) {
             return;
@@ -230,76 +194,17 @@ public final class StratumClient {
         if (!connecting.isDone() && wire.established()) {
             connecting.complete(this);
         }
-        if (!outbound.isEmpty() || wire.hasPendingOutput()) {
+        if (hasOutbound()) {
             flush();
         }
     }
 
-    private void enqueue(ByteBuffer b) {
-        if (closed) {
-            return;
+    @Override
+    boolean consume(ByteBuffer buf) {
+        if (!framer.feed(buf, this::line) && !closed) {
+            close("line from pool too long");
         }
-        queued += b.remaining();
-        if (queued > MAX_OUTBOUND) {
-            close("more than " + MAX_OUTBOUND + " bytes unsent");
-            return;
-        }
-        outbound.add(b);
-        if (channel.isConnected()) {
-            flush();
-        }
-    }
-
-    void flush() {
-        try {
-            boolean blocked = !wire.flushPending();
-            while (!blocked && !outbound.isEmpty()) {
-                ByteBuffer b = outbound.peek();
-                queued -= wire.write(b);
-                if (b.hasRemaining()) {
-                    blocked = true;
-                } else {
-                    outbound.poll();
-                }
-            }
-            if (key.isValid()) {
-                // Before the TLS handshake is done, only the pool's bytes can unblock us, not the socket.
-                boolean waitForSocket = wire.hasPendingOutput() || (blocked && wire.established());
-                key.interestOps(waitForSocket ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-            }
-        } catch (TlsFailure e) {
-            close(e.getMessage());
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-        }
-    }
-
-    void onReadable(ByteBuffer buf) {
-        try {
-            while (!closed) {
-                buf.clear();
-                int n = wire.read(buf);
-                if (n < 0) {
-                    close("closed by pool");
-                    return;
-                }
-                if (n == 0) {
-                    break;
-                }
-                buf.flip();
-                if (!framer.feed(buf, this::line) && !closed) {
-                    close("line from pool too long");
-                    return;
-                }
-            }
-        } catch (TlsFailure e) {
-            close(e.getMessage());
-            return;
-        } catch (IOException e) {
-            close("read failed: " + e.getMessage());
-            return;
-        }
-        afterIo();
+        return !closed;
     }
 
     private boolean line(byte[] b, int off, int len) {
@@ -331,29 +236,13 @@ public final class StratumClient {
         }
     }
 
-    void close(String reason) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (key != null) {
-            key.cancel();
-        }
-        if (channel.isConnected() && reason.equals("closed by client")) {
-            wire.closeOutbound();
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        IOException cause = new IOException("connection to " + address + " closed: " + reason);
+    @Override
+    void closedBecause(IOException cause, String reason) {
         for (CompletableFuture<Response> f : pending.values()) {
             f.completeExceptionally(cause);
         }
         pending.clear();
         connecting.completeExceptionally(cause);
-        loop.removed(io);
         listener.onClosed(this, reason);
     }
 

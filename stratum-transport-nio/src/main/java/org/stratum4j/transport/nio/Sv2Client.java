@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -41,7 +40,7 @@ import org.stratum4j.core.sv2.noise.XOnlyPublicKey;
  * previous blocks, targets, reconnects) to a {@link Listener}. Made by {@link ClientGroup#connectV2}.
  * Methods may be called from any thread; futures and callbacks complete on the group's loop thread.
  */
-public final class Sv2Client {
+public final class Sv2Client extends ClientSocket {
 
     /** What the pool pushes; every method runs on the client's loop thread and must not block. */
     public interface Listener {
@@ -70,56 +69,25 @@ public final class Sv2Client {
         }
     }
 
-    private static final long MAX_OUTBOUND = 1 << 20;
     /** Largest payload accepted from the pool: a job with a 64 KiB coinbase on each side fits. */
     private static final int MAX_PAYLOAD = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ClientGroup.Loop loop;
-    private final SocketChannel channel;
-    private final InetSocketAddress address;
     private final Listener listener;
     private final CompletableFuture<Sv2Client> connecting;
     private final NoiseInitiator initiator;
     private final byte[] act2 = new byte[NoiseResponder.ACT2_LENGTH];
     private int act2Length;
     private Sv2Framing framing;
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private CompletableFuture<SetupConnectionSuccess> setup;
     private final Map<Integer, CompletableFuture<? extends Sv2Message>> opening = new HashMap<>();
     /** Unanswered shares by channel and sequence number. */
     private final Map<Long, CompletableFuture<Sv2Message>> submits = new HashMap<>();
     private int nextRequestId = 1;
-    private long queued;
-    private boolean closed;
-    SelectionKey key;
-    final LoopClient io = new LoopClient() {
-        @Override
-        public void finishConnect() {
-            Sv2Client.this.finishConnect();
-        }
-
-        @Override
-        public void flush() {
-            Sv2Client.this.flush();
-        }
-
-        @Override
-        public void onReadable(ByteBuffer buffer) {
-            Sv2Client.this.onReadable(buffer);
-        }
-
-        @Override
-        public void close(String reason) {
-            Sv2Client.this.close(reason);
-        }
-    };
 
     Sv2Client(ClientGroup.Loop loop, SocketChannel channel, InetSocketAddress address, XOnlyPublicKey authority, Listener listener,
               CompletableFuture<Sv2Client> connecting) {
-        this.loop = loop;
-        this.channel = channel;
-        this.address = address;
+        super(loop, channel, new PlainWire(channel, null), address);
         this.listener = listener;
         this.connecting = connecting;
         this.initiator = new NoiseInitiator(authority, RANDOM);
@@ -236,84 +204,32 @@ public final class Sv2Client {
         enqueue(ByteBuffer.wrap(framing.encode(message)));
     }
 
+    @Override
     void connected() {
         key.interestOps(SelectionKey.OP_READ);
         enqueue(ByteBuffer.wrap(initiator.writeAct1()));
     }
 
-    void finishConnect() {
-        try {
-            if (channel.finishConnect()) {
-                connected();
-            }
-        } catch (IOException e) {
-            connecting.completeExceptionally(e);
-            close("connect failed: " + e.getMessage());
-        }
+    @Override
+    void connectFailed(IOException e) {
+        connecting.completeExceptionally(e);
     }
 
-    private void enqueue(ByteBuffer b) {
-        if (closed) {
-            return;
-        }
-        queued += b.remaining();
-        if (queued > MAX_OUTBOUND) {
-            close("more than " + MAX_OUTBOUND + " bytes unsent");
-            return;
-        }
-        outbound.add(b);
-        if (channel.isConnected()) {
-            flush();
-        }
-    }
-
-    void flush() {
+    @Override
+    boolean consume(ByteBuffer buf) {
         try {
-            boolean blocked = false;
-            while (!outbound.isEmpty()) {
-                ByteBuffer b = outbound.peek();
-                queued -= channel.write(b);
-                if (b.hasRemaining()) {
-                    blocked = true;
-                    break;
-                }
-                outbound.poll();
+            if (framing == null) {
+                readAct2(buf);
             }
-            if (key.isValid()) {
-                key.interestOps(blocked ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            if (framing != null && buf.hasRemaining()) {
+                framing.feed(buf, this::message);
             }
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-        }
-    }
-
-    void onReadable(ByteBuffer buf) {
-        try {
-            while (!closed) {
-                buf.clear();
-                int n = channel.read(buf);
-                if (n < 0) {
-                    close("closed by pool");
-                    return;
-                }
-                if (n == 0) {
-                    break;
-                }
-                buf.flip();
-                if (framing == null) {
-                    readAct2(buf);
-                }
-                if (framing != null && buf.hasRemaining() && !framing.feed(buf, this::message)) {
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            close("read failed: " + e.getMessage());
         } catch (NoiseException e) {
             close("decryption failed: " + e.getMessage());
         } catch (Sv2DecodeException e) {
             close("bad frame from pool: " + e.getMessage());
         }
+        return !closed;
     }
 
     private void readAct2(ByteBuffer buf) {
@@ -369,20 +285,8 @@ public final class Sv2Client {
         }
     }
 
-    void close(String reason) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (key != null) {
-            key.cancel();
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
-        IOException cause = new IOException("connection to " + address + " closed: " + reason);
+    @Override
+    void closedBecause(IOException cause, String reason) {
         connecting.completeExceptionally(cause);
         if (setup != null) {
             setup.completeExceptionally(cause);
@@ -391,7 +295,6 @@ public final class Sv2Client {
         opening.clear();
         submits.values().forEach(f -> f.completeExceptionally(cause));
         submits.clear();
-        loop.removed(io);
         listener.onClosed(this, reason);
     }
 

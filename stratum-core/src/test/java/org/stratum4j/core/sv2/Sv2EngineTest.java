@@ -442,6 +442,33 @@ class Sv2EngineTest {
     }
 
     @Test
+    void aFloodOfInvalidSharesBansTheAddressAsInV1() {
+        PoolEngine strict = PoolEngine.builder().clock(clock)
+                .payouts(t -> List.of(CoinbaseOutput.of(t.coinbaseValue(), PAY)))
+                .blockSubmitter(b -> CompletableFuture.completedFuture(Optional.empty()))
+                .difficultyPolicy(DifficultyPolicy.fixed(Difficulty.of("1e-12"), Difficulty.of(1L << 40)))
+                .initialDifficulty(Difficulty.of(1024))
+                .banPolicy(org.stratum4j.core.engine.BanPolicy.invalidShares(5, 0.9, Duration.ofMinutes(1), Duration.ofMinutes(10)))
+                .build();
+        strict.newTemplate(template(1, 0x1d00ffff));
+        Sv2Engine v2 = Sv2Engine.on(strict);
+        Wire w = new Wire();
+        Sv2Session s = v2.open(w);
+        v2.receive(s, new SetupConnection(0, 2, 2, 0, "", 0, "v", "", "", ""));
+        v2.receive(s, new OpenStandardMiningChannel(1, "w1", 0f, Target.MAX));
+        Work work = new Work();
+        work.take(w.take());
+        for (int seq = 1; seq <= 5 && w.banned == null; seq++) {
+            // Random nonces at difficulty 1024: every one too low.
+            v2.receive(s, new SubmitSharesStandard(work.channelId, seq, work.jobId, seq * 7919, work.ntime, work.version));
+        }
+        assertThat(w.banned).isEqualTo(Duration.ofMinutes(10));
+        assertThat(w.take()).allSatisfy(m -> assertThat(m).isEqualTo(new SubmitSharesError(work.channelId,
+                ((SubmitSharesError) m).sequenceNumber(), "difficulty-too-low")));
+        assertThat(v2.stats().connections()).isZero();
+    }
+
+    @Test
     void pendingAuthorizationHoldsLaterMessagesInOrder() {
         CompletableFuture<Authorizer.Result> pending = new CompletableFuture<>();
         authorizer = r -> pending;

@@ -68,7 +68,6 @@ public final class PoolCore {
     private final LongAdder[] rejectedTotal = new LongAdder[RejectReason.values().length];
     private final LongAdder blocksFound = new LongAdder();
 
-    @SuppressWarnings("checkstyle:ParameterNumber")
     PoolCore(Clock clock, Authorizer authorizer, ShareSink shareSink, BlockSubmitter blockSubmitter, DifficultyPolicy difficultyPolicy,
              Difficulty initialDifficulty, ExtranonceAllocator extranonces, BanPolicy banPolicy, Payouts payouts,
              boolean payoutPerWorker, int versionMask, JobFactory jobFactory, int extranonce2Size, JobBook.Builder jobBook,

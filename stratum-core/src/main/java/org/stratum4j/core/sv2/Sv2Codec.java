@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import org.stratum4j.core.bitcoin.LittleEndian;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.sv2.Sv2Message.ChannelEndpointChanged;
 import org.stratum4j.core.sv2.Sv2Message.CloseChannel;
@@ -73,17 +74,14 @@ public final class Sv2Codec {
         if (payloadLength < 0 || payloadLength > 0xFF_FFFF) {
             throw new IllegalArgumentException("a payload is 0..16777215 bytes (U24), got " + payloadLength);
         }
-        out[offset] = (byte) extensionType;
-        out[offset + 1] = (byte) (extensionType >>> 8);
+        LittleEndian.write(extensionType, out, offset, 2);
         out[offset + 2] = (byte) messageType;
-        out[offset + 3] = (byte) payloadLength;
-        out[offset + 4] = (byte) (payloadLength >>> 8);
-        out[offset + 5] = (byte) (payloadLength >>> 16);
+        LittleEndian.write(payloadLength, out, offset + 3, 3);
     }
 
     /** The extension type in a header at {@code offset}. */
     public static int headerExtensionType(byte[] header, int offset) {
-        return (header[offset] & 0xFF) | (header[offset + 1] & 0xFF) << 8;
+        return (int) LittleEndian.read(header, offset, 2);
     }
 
     /** The message type in a header at {@code offset}. */
@@ -93,7 +91,7 @@ public final class Sv2Codec {
 
     /** The payload length in a header at {@code offset}. */
     public static int headerPayloadLength(byte[] header, int offset) {
-        return (header[offset + 3] & 0xFF) | (header[offset + 4] & 0xFF) << 8 | (header[offset + 5] & 0xFF) << 16;
+        return (int) LittleEndian.read(header, offset + 3, 3);
     }
 
     /**

@@ -442,12 +442,14 @@ public final class Sv2Engine {
             credited = harder; // as in V1: work mined at the harder target is worth it
         }
         double difficulty = credited.difficulty();
+        // One Difficulty per share, for the event and for vardiff alike.
+        Difficulty creditedDifficulty = Difficulty.of(difficulty);
         c.accepted++;
         c.acceptedDifficulty += difficulty;
         s.windowAccepted++;
         accepted.increment();
         core.accepted();
-        CompletionStage<Void> stored = core.record(event(s, c, v, credited, null, job.id(), en2, ntime, nonce, version, now));
+        CompletionStage<Void> stored = core.record(event(s, c, v, creditedDifficulty, null, job.id(), en2, ntime, nonce, version, now));
         // new_shares_sum is a U64: the credited difficulty, rounded (0 for shares easier than ½, which the count still counts).
         SubmitSharesSuccess ok = new SubmitSharesSuccess(c.id, sequence, 1, Math.round(difficulty));
         if (core.durableSink()) {
@@ -465,7 +467,7 @@ public final class Sv2Engine {
         } else {
             emit(s, ok);
         }
-        Difficulty changed = c.difficulty.onAccepted(Difficulty.of(difficulty), now);
+        Difficulty changed = c.difficulty.onAccepted(creditedDifficulty, now);
         if (changed != null) {
             targetChanged(s, c);
         }
@@ -476,7 +478,8 @@ public final class Sv2Engine {
         c.rejected++;
         rejected.increment();
         core.rejected(reason);
-        core.record(event(s, c, v, judged == null ? c.target : judged, reason, jobId, en2, ntime, nonce, version, now));
+        core.record(event(s, c, v, Difficulty.of((judged == null ? c.target : judged).difficulty()), reason, jobId, en2, ntime, nonce,
+                version, now));
         emit(s, new SubmitSharesError(c.id, sequence, code));
         if (reason != RejectReason.JOB_NOT_FOUND) {
             if (Duration.between(s.windowStart, now).compareTo(core.banPolicy().window()) > 0) {
@@ -508,10 +511,10 @@ public final class Sv2Engine {
         };
     }
 
-    private ShareEvent event(Sv2Session s, Channel c, Verdict v, Target judged, RejectReason reason, String jobId, byte[] en2,
+    private ShareEvent event(Sv2Session s, Channel c, Verdict v, Difficulty judged, RejectReason reason, String jobId, byte[] en2,
                              int ntime, int nonce, int version, Instant now) {
         return new ShareEvent(now, s.id, s.connection.remoteAddress(), c.worker, jobId, c.extranonce1Hex,
-                en2 == null ? null : Hex.encode(en2), ntime, nonce, version, Difficulty.of(judged.difficulty()),
+                en2 == null ? null : Hex.encode(en2), ntime, nonce, version, judged,
                 v == null ? null : v.hash(), v == null ? 0 : v.shareDifficulty(), reason, v != null && v.isBlock());
     }
 

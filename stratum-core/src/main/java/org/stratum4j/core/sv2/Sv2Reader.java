@@ -2,6 +2,7 @@ package org.stratum4j.core.sv2;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.stratum4j.core.bitcoin.LittleEndian;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.bitcoin.Target;
 
@@ -36,29 +37,30 @@ final class Sv2Reader {
 
     int u16(String what) throws Sv2DecodeException {
         need(2, what);
-        int v = (in[at] & 0xFF) | (in[at + 1] & 0xFF) << 8;
+        int v = (int) LittleEndian.read(in, at, 2);
         at += 2;
         return v;
     }
 
     int u24(String what) throws Sv2DecodeException {
         need(3, what);
-        int v = (in[at] & 0xFF) | (in[at + 1] & 0xFF) << 8 | (in[at + 2] & 0xFF) << 16;
+        int v = (int) LittleEndian.read(in, at, 3);
         at += 3;
         return v;
     }
 
     int u32(String what) throws Sv2DecodeException {
         need(4, what);
-        int v = (in[at] & 0xFF) | (in[at + 1] & 0xFF) << 8 | (in[at + 2] & 0xFF) << 16 | (in[at + 3] & 0xFF) << 24;
+        int v = LittleEndian.readInt32(in, at);
         at += 4;
         return v;
     }
 
     long u64(String what) throws Sv2DecodeException {
-        long lo = u32(what) & 0xFFFF_FFFFL;
-        long hi = u32(what) & 0xFFFF_FFFFL;
-        return hi << 32 | lo;
+        need(8, what);
+        long v = LittleEndian.read(in, at, 8);
+        at += 8;
+        return v;
     }
 
     float f32(String what) throws Sv2DecodeException {

@@ -2,6 +2,7 @@ package org.stratum4j.core.sv2;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.stratum4j.core.bitcoin.LittleEndian;
 import org.stratum4j.core.bitcoin.Sha256Hash;
 import org.stratum4j.core.bitcoin.Target;
 
@@ -31,33 +32,26 @@ final class Sv2Writer {
         return u8(v ? 1 : 0);
     }
 
-    Sv2Writer u16(int v) {
-        room(2);
-        out[at++] = (byte) v;
-        out[at++] = (byte) (v >>> 8);
+    private Sv2Writer le(long v, int width) {
+        room(width);
+        at = LittleEndian.write(v, out, at, width);
         return this;
+    }
+
+    Sv2Writer u16(int v) {
+        return le(v, 2);
     }
 
     Sv2Writer u24(int v) {
-        room(3);
-        out[at++] = (byte) v;
-        out[at++] = (byte) (v >>> 8);
-        out[at++] = (byte) (v >>> 16);
-        return this;
+        return le(v, 3);
     }
 
     Sv2Writer u32(int v) {
-        room(4);
-        out[at++] = (byte) v;
-        out[at++] = (byte) (v >>> 8);
-        out[at++] = (byte) (v >>> 16);
-        out[at++] = (byte) (v >>> 24);
-        return this;
+        return le(v, 4);
     }
 
     Sv2Writer u64(long v) {
-        u32((int) v);
-        return u32((int) (v >>> 32));
+        return le(v, 8);
     }
 
     Sv2Writer f32(float v) {

@@ -482,10 +482,6 @@ public final class LoadGenerator {
         }
 
         private void read(Conn c) throws IOException {
-            if (c.sv2 != null) {
-                readSv2(c);
-                return;
-            }
             while (!c.closed) {
                 readBuffer.clear();
                 int n = c.channel.read(readBuffer);
@@ -497,39 +493,45 @@ public final class LoadGenerator {
                     return;
                 }
                 long now = System.nanoTime();
-                byte[] data;
-                int off;
-                int len;
-                if (c.partial != null) {
-                    data = new byte[c.partial.length + n];
-                    System.arraycopy(c.partial, 0, data, 0, c.partial.length);
-                    System.arraycopy(readBuffer.array(), 0, data, c.partial.length, n);
-                    off = 0;
-                    len = data.length;
-                    c.partial = null;
+                if (c.sv2 != null) {
+                    readBuffer.flip();
+                    frames(c, now);
                 } else {
-                    data = readBuffer.array();
-                    off = 0;
-                    len = n;
+                    lines(c, n, now);
                 }
-                int lineStart = off;
-                for (int i = off; i < off + len; i++) {
-                    if (data[i] == '\n') {
-                        line(c, data, lineStart, i - lineStart, now);
-                        lineStart = i + 1;
-                        if (c.closed) {
-                            return;
-                        }
-                    }
-                }
-                if (lineStart < off + len) {
-                    int rest = off + len - lineStart;
-                    if (rest > 64 * 1024) {
-                        close(c, "line from pool too long");
+            }
+        }
+
+        /** The {@code n} bytes just read, cut into lines (a partial one is kept for the next read). */
+        private void lines(Conn c, int n, long now) {
+            byte[] data;
+            int len;
+            if (c.partial != null) {
+                data = new byte[c.partial.length + n];
+                System.arraycopy(c.partial, 0, data, 0, c.partial.length);
+                System.arraycopy(readBuffer.array(), 0, data, c.partial.length, n);
+                len = data.length;
+                c.partial = null;
+            } else {
+                data = readBuffer.array();
+                len = n;
+            }
+            int lineStart = 0;
+            for (int i = 0; i < len; i++) {
+                if (data[i] == '\n') {
+                    line(c, data, lineStart, i - lineStart, now);
+                    lineStart = i + 1;
+                    if (c.closed) {
                         return;
                     }
-                    c.partial = java.util.Arrays.copyOfRange(data, lineStart, off + len);
                 }
+            }
+            if (lineStart < len) {
+                if (len - lineStart > 64 * 1024) {
+                    close(c, "line from pool too long");
+                    return;
+                }
+                c.partial = java.util.Arrays.copyOfRange(data, lineStart, len);
             }
         }
 
@@ -571,29 +573,17 @@ public final class LoadGenerator {
             }
         }
 
-        private void readSv2(Conn c) throws IOException {
-            while (!c.closed) {
-                readBuffer.clear();
-                int n = c.channel.read(readBuffer);
-                if (n < 0) {
-                    close(c, "closed by pool");
-                    return;
+        /** The bytes in the read buffer, through the connection's V2 handshake and framing. */
+        private void frames(Conn c, long now) throws IOException {
+            try {
+                byte[] opening = c.sv2.read(readBuffer, settings.user(), m -> sv2Message(c, m, now));
+                if (opening != null) {
+                    send(c, opening, opening.length);
                 }
-                if (n == 0) {
-                    return;
-                }
-                readBuffer.flip();
-                long now = System.nanoTime();
-                try {
-                    byte[] opening = c.sv2.read(readBuffer, settings.user(), m -> sv2Message(c, m, now));
-                    if (opening != null) {
-                        send(c, opening, opening.length);
-                    }
-                } catch (NoiseException e) {
-                    close(c, "Stratum V2 handshake or decryption failed");
-                } catch (Sv2DecodeException e) {
-                    close(c, "bad Stratum V2 frame from pool");
-                }
+            } catch (NoiseException e) {
+                close(c, "Stratum V2 handshake or decryption failed");
+            } catch (Sv2DecodeException e) {
+                close(c, "bad Stratum V2 frame from pool");
             }
         }
 

@@ -53,11 +53,8 @@ public final class CpuMiner extends MinerBase {
         }
     }
 
-    private final InetSocketAddress pool;
     private final ClientTls tls;
-    private final String user;
     private final String password;
-    private final int threads;
     private final WorkSwitch workSwitch;
     private final AtomicLong generations = new AtomicLong();
     private final AtomicLong difficultyChanges = new AtomicLong();
@@ -81,15 +78,10 @@ public final class CpuMiner extends MinerBase {
 
     /** As above, leaving old work as {@code workSwitch} says. */
     public CpuMiner(InetSocketAddress pool, ClientTls tls, String user, String password, int threads, WorkSwitch workSwitch) {
+        super(pool, user, threads);
         this.workSwitch = Objects.requireNonNull(workSwitch, "workSwitch");
-        this.pool = Objects.requireNonNull(pool, "pool");
         this.tls = tls;
-        this.user = Objects.requireNonNull(user, "user");
         this.password = password == null ? "x" : password;
-        if (threads < 1 || threads > 256) {
-            throw new IllegalArgumentException("miner threads " + threads + " is outside 1..256");
-        }
-        this.threads = threads;
     }
 
     /**
@@ -132,7 +124,7 @@ public final class CpuMiner extends MinerBase {
             throw new IllegalStateException("the pool refused user " + user + ": "
                     + (auth.error() == null ? "false" : auth.error().message()));
         }
-        startThreads(threads, "cpuminer", this::hashLoop);
+        startThreads("cpuminer", this::hashLoop);
     }
 
     private void newWork() {

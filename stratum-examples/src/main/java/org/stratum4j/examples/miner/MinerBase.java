@@ -1,7 +1,9 @@
 package org.stratum4j.examples.miner;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,6 +14,9 @@ import org.stratum4j.transport.nio.ClientGroup;
 /** What the V1 and V2 CPU miners share: counters, hashing threads, and the way they stop. */
 abstract class MinerBase implements Miner {
 
+    final InetSocketAddress pool;
+    final String user;
+    final int threads;
     final LongAdder hashes = new LongAdder();
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
@@ -20,8 +25,18 @@ abstract class MinerBase implements Miner {
     volatile boolean running;
     ClientGroup group;
 
-    /** Starts {@code threads} daemon threads named {@code name-i}, each running {@code hashLoop} with its index. */
-    final void startThreads(int threads, String name, IntConsumer hashLoop) {
+    /** A miner for {@code pool} as {@code user}, hashing on {@code threads} threads (1..256). */
+    MinerBase(InetSocketAddress pool, String user, int threads) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.user = Objects.requireNonNull(user, "user");
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("miner threads " + threads + " is outside 1..256");
+        }
+        this.threads = threads;
+    }
+
+    /** Starts the daemon threads, named {@code name-i}, each running {@code hashLoop} with its index. */
+    final void startThreads(String name, IntConsumer hashLoop) {
         running = true;
         for (int i = 0; i < threads; i++) {
             int index = i;

@@ -40,10 +40,7 @@ public final class Sv2CpuMiner extends MinerBase {
     private record Work(int jobId, int version, Sha256Hash merkleRoot, Sha256Hash prevHash, int ntime, int bits) {
     }
 
-    private final InetSocketAddress pool;
     private final XOnlyPublicKey authority;
-    private final String user;
-    private final int threads;
     private final AtomicInteger sequence = new AtomicInteger();
     /** Jobs received, by id, until a SetNewPrevHash picks one (loop thread only). */
     private final Map<Integer, NewMiningJob> jobs = new HashMap<>();
@@ -59,13 +56,8 @@ public final class Sv2CpuMiner extends MinerBase {
      * {@code authority}, as {@code user}, hashing on {@code threads} threads (1..256).
      */
     public Sv2CpuMiner(InetSocketAddress pool, XOnlyPublicKey authority, String user, int threads) {
-        this.pool = Objects.requireNonNull(pool, "pool");
+        super(pool, user, threads);
         this.authority = Objects.requireNonNull(authority, "authority");
-        this.user = Objects.requireNonNull(user, "user");
-        if (threads < 1 || threads > 256) {
-            throw new IllegalArgumentException("miner threads " + threads + " is outside 1..256");
-        }
-        this.threads = threads;
     }
 
     @Override
@@ -89,7 +81,7 @@ public final class Sv2CpuMiner extends MinerBase {
             channelId = open.channelId();
             target = open.target();
         }).get(30, TimeUnit.SECONDS);
-        startThreads(threads, "sv2-cpuminer", this::hashLoop);
+        startThreads("sv2-cpuminer", this::hashLoop);
     }
 
     /** On the client's loop thread. */

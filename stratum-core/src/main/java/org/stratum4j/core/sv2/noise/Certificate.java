@@ -3,6 +3,7 @@ package org.stratum4j.core.sv2.noise;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
+import org.stratum4j.core.bitcoin.LittleEndian;
 import org.stratum4j.core.bitcoin.Sha256;
 
 /**
@@ -91,8 +92,8 @@ public record Certificate(int version, long validFrom, long notValidAfter, byte[
         if (bytes.length != LENGTH) {
             throw new IllegalArgumentException("a certificate is 74 bytes, got " + bytes.length);
         }
-        int version = (bytes[0] & 0xFF) | (bytes[1] & 0xFF) << 8;
-        return new Certificate(version, u32(bytes, 2), u32(bytes, 6), Arrays.copyOfRange(bytes, 10, LENGTH));
+        return new Certificate((int) LittleEndian.read(bytes, 0, 2), LittleEndian.read(bytes, 2, 4), LittleEndian.read(bytes, 6, 4),
+                Arrays.copyOfRange(bytes, 10, LENGTH));
     }
 
     @Override
@@ -108,16 +109,9 @@ public record Certificate(int version, long validFrom, long notValidAfter, byte[
     }
 
     private void writeHead(byte[] out) {
-        out[0] = (byte) version;
-        out[1] = (byte) (version >>> 8);
-        for (int i = 0; i < 4; i++) {
-            out[2 + i] = (byte) (validFrom >>> (8 * i));
-            out[6 + i] = (byte) (notValidAfter >>> (8 * i));
-        }
-    }
-
-    private static long u32(byte[] b, int at) {
-        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
+        LittleEndian.write(version, out, 0, 2);
+        LittleEndian.write(validFrom, out, 2, 4);
+        LittleEndian.write(notValidAfter, out, 6, 4);
     }
 
     @Override

@@ -1,11 +1,11 @@
 package org.stratum4j.core.sv2.noise;
 
-import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
+import org.stratum4j.core.bitcoin.LittleEndian;
 
 /**
  * Noise's CipherState: ChaCha20-Poly1305 (IETF) under one key, with the nonce counting messages
@@ -97,11 +97,8 @@ public final class CipherState {
             // 2^64 - 1 is reserved by Noise; a connection never gets there, but must not wrap.
             throw new IllegalStateException("nonce exhausted: the session must be renegotiated");
         }
-        long n = nonce;
-        Arrays.fill(nonceBytes, 0, 4, (byte) 0);
-        for (int i = 0; i < 8; i++) {
-            nonceBytes[4 + i] = (byte) (n >>> (8 * i));
-        }
+        // Noise's nonce: 32 zero bits, then the count little-endian (not the spec's usual order).
+        LittleEndian.write(nonce, nonceBytes, 4, 8);
         aead.init(encrypting, new AEADParameters(key, MAC_LENGTH * 8, nonceBytes, ad == null || ad.length == 0 ? null : ad));
     }
 }

@@ -1,6 +1,7 @@
 package org.stratum4j.core.sv2.noise;
 
 import java.util.Objects;
+import org.stratum4j.core.bitcoin.LittleEndian;
 
 /**
  * An established Stratum V2 session: the two cipher states and the encrypted framing of section
@@ -60,7 +61,7 @@ public final class NoiseSession {
      */
     public int encryptFrame(byte[] header, int headerOffset, byte[] payload, int offset, int length, byte[] out, int outOffset) {
         Objects.requireNonNull(header, "header");
-        int named = (header[headerOffset + 3] & 0xFF) | (header[headerOffset + 4] & 0xFF) << 8 | (header[headerOffset + 5] & 0xFF) << 16;
+        int named = (int) LittleEndian.read(header, headerOffset + 3, 3);
         if (named != length) {
             throw new IllegalArgumentException("the header names a " + named + "-byte payload, but " + length + " bytes were given");
         }

@@ -281,7 +281,8 @@ public final class PoolCore {
         Sha256Hash hash = v.header().hash();
         Optional<BlockTemplate> template = job.template();
         if (template.isEmpty()) {
-            LOG.warn("block {} found by {} on upstream job {}: it must be sent upstream as a share", hash.toDisplayHex(), worker, job.id());
+            // Upstream work: the block is a share for the pool the job came from, which the sink forwards.
+            LOG.info("block {} found by {} on upstream job {}: it goes upstream as a share", hash.toDisplayHex(), worker, job.id());
             return;
         }
         byte[] bytes;

@@ -461,15 +461,15 @@ public final class PoolEngine {
     private void submit(Session s, Submit submit) {
         Instant now = clock.instant();
         if (!s.subscribed) {
-            rejected(s, submit, RejectReason.NOT_SUBSCRIBED, null, null, now);
+            rejected(s, submit, RejectReason.NOT_SUBSCRIBED, null, null, null, now);
             return;
         }
         if (submit.worker() == null || !s.workers.contains(submit.worker())) {
-            rejected(s, submit, RejectReason.UNAUTHORIZED_WORKER, null, null, now);
+            rejected(s, submit, RejectReason.UNAUTHORIZED_WORKER, null, null, null, now);
             return;
         }
         if (!submit.isWellFormed()) {
-            rejected(s, submit, RejectReason.MALFORMED, null, null, now);
+            rejected(s, submit, RejectReason.MALFORMED, null, null, null, now);
             return;
         }
         Job job = null;
@@ -483,7 +483,7 @@ public final class PoolEngine {
             job = core.job(baseId);
         }
         if (job == null) {
-            rejected(s, submit, RejectReason.JOB_NOT_FOUND, null, null, now);
+            rejected(s, submit, RejectReason.JOB_NOT_FOUND, null, null, null, now);
             return;
         }
         Difficulty judgedAt = s.difficulty.current();
@@ -493,7 +493,7 @@ public final class PoolEngine {
         }
         Verdict v = core.check(job, baseId, s.extranonce1, submit, s.versionMask, judgedAt.toTarget(), s.roots);
         if (!v.isAccepted()) {
-            rejected(s, submit, v.rejectReason(), v, judgedAt, now);
+            rejected(s, submit, v.rejectReason(), v, judgedAt, baseId, now);
             return;
         }
         if (v.isBlock()) {
@@ -509,7 +509,7 @@ public final class PoolEngine {
         s.lastAcceptedAt = now;
         s.windowAccepted++;
         core.accepted();
-        ShareEvent event = event(s, submit, v, judgedAt, null, now);
+        ShareEvent event = event(s, submit, v, judgedAt, null, baseId, now);
         CompletionStage<Void> stored = core.record(event);
         if (core.durableSink()) {
             Session.Outgoing slot = hold(s);
@@ -533,15 +533,18 @@ public final class PoolEngine {
     }
 
     private static Response storedReply(RequestId id, CompletableFuture<Void> f) {
-        return f.isCompletedExceptionally()
-                ? Response.error(id, StratumError.other("Share could not be stored; it was not counted"), true)
-                : Response.ok(id);
+        if (!f.isCompletedExceptionally()) {
+            return Response.ok(id);
+        }
+        ShareRefusedException refused = ShareRefusedException.in(f.handle((ok, e) -> e).join());
+        return Response.error(id, refused != null ? refused.error()
+                : StratumError.other("Share could not be stored; it was not counted"), true);
     }
 
-    private void rejected(Session s, Submit submit, RejectReason reason, Verdict v, Difficulty judgedAt, Instant now) {
+    private void rejected(Session s, Submit submit, RejectReason reason, Verdict v, Difficulty judgedAt, String baseId, Instant now) {
         s.rejected[reason.ordinal()]++;
         core.rejected(reason);
-        core.record(event(s, submit, v, judgedAt == null ? s.difficulty.current() : judgedAt, reason, now));
+        core.record(event(s, submit, v, judgedAt == null ? s.difficulty.current() : judgedAt, reason, baseId, now));
         StratumError error = reason == RejectReason.MALFORMED && submit.paramsError() != null
                 ? StratumError.other(submit.paramsError()) : reason.error();
         reply(s, submit.id(), Response.error(submit.id(), error, true));
@@ -566,9 +569,10 @@ public final class PoolEngine {
         }
     }
 
-    private ShareEvent event(Session s, Submit submit, Verdict v, Difficulty judgedAt, RejectReason reason, Instant now) {
+    private ShareEvent event(Session s, Submit submit, Verdict v, Difficulty judgedAt, RejectReason reason, String baseId,
+                             Instant now) {
         byte[] en2 = submit.isWellFormed() ? submit.extranonce2() : null;
-        return new ShareEvent(now, s.id, s.connection.remoteAddress(), submit.worker(), submit.jobId(), s.extranonce1Hex,
+        return new ShareEvent(now, s.id, s.connection.remoteAddress(), submit.worker(), submit.jobId(), baseId, s.extranonce1Hex,
                 en2 == null ? null : Hex.encode(en2), submit.ntime(), submit.nonce(),
                 v == null || v.header() == null ? 0 : v.header().version(), judgedAt,
                 v == null ? null : v.hash(), v == null ? 0 : v.shareDifficulty(), reason, v != null && v.isBlock());

@@ -15,6 +15,9 @@ import org.stratum4j.core.share.RejectReason;
  * @param remoteAddress  the miner's address
  * @param worker         the worker name (may be null for a submit without one)
  * @param jobId          the job id as submitted
+ * @param baseJobId      the id the job was published under ({@link PoolCore#announce}, {@link PoolCore#newTemplate}): the
+ *                       same as {@code jobId} unless the session was sent a copy under its own id (after a difficulty
+ *                       change, or paying its own worker); null when the share named no job in force
  * @param extranonce1    hex
  * @param extranonce2    hex (null when malformed)
  * @param ntime          as submitted
@@ -26,7 +29,7 @@ import org.stratum4j.core.share.RejectReason;
  * @param rejectReason   null when accepted
  * @param block          whether it is a block
  */
-public record ShareEvent(Instant time, long sessionId, SocketAddress remoteAddress, String worker, String jobId,
+public record ShareEvent(Instant time, long sessionId, SocketAddress remoteAddress, String worker, String jobId, String baseJobId,
                          String extranonce1, String extranonce2, int ntime, int nonce, int version, Difficulty difficulty,
                          Sha256Hash hash, double shareDifficulty, RejectReason rejectReason, boolean block) {
 

@@ -9,7 +9,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A durable sink ({@link #isDurable()}) promises that an accepted share is stored once the
  * returned stage completes; the engine sends the miner's {@code true} only then, so nothing it
- * acknowledged is lost. A non-durable sink's stage is ignored.
+ * acknowledged is lost; a stage that fails with a {@link ShareRefusedException} gives the miner that
+ * exception's error instead (a proxy's sink passes on the upstream pool's verdict so), and any other
+ * failure tells the miner the share could not be stored. A non-durable sink's stage is ignored.
  */
 public interface ShareSink {
 

@@ -12,139 +12,168 @@ import org.stratum4j.core.job.Job;
 import org.stratum4j.core.protocol.Notify;
 
 /**
- * How a proxy shares one upstream session's extranonce space among its downstream miners: each
- * miner's extranonce1 is the upstream extranonce1 followed by an index of {@code indexBytes}, and
- * its extranonce2 is what is left of the upstream extranonce2. The coinbase bytes are the same
- * whichever way they are split, so a downstream share is an upstream share with extranonce2 =
- * index ‖ the miner's extranonce2 ({@link #upstreamExtranonce2}); two miners never share an index,
- * so they can never build the same coinbase.
+ * How a proxy shares one upstream session's extranonce space among its miners. Each miner's
+ * extranonce1 is an index of {@code indexBytes} that the proxy hands out; the upstream extranonce1
+ * moves into the end of the miners' coinb1, and what the upstream extranonce2 has beyond the index
+ * and the miner's own extranonce2 is zero padding at the start of their coinb2:
  *
  * <pre>
- * upstream:    coinb1 ‖ [ upstream extranonce1 ] ‖ [ upstream extranonce2              ] ‖ coinb2
- * downstream:  coinb1 ‖ [ upstream extranonce1 ‖ index ] ‖ [ downstream extranonce2 ] ‖ coinb2
+ * upstream: coinb1          ‖ [ up extranonce1 ] ‖ [ up extranonce2 ...................... ] ‖ coinb2
+ * miners:   coinb1 ‖ up en1 ‖                      [ index ] ‖ [ miner's extranonce2 ]  ‖ 00… ‖ coinb2
  * </pre>
  *
- * Immutable; its {@link #allocator()} is thread-safe.
+ * The coinbase bytes are the same either way, so a miner's share is an upstream share with
+ * extranonce2 = index ‖ the miner's extranonce2 ‖ padding ({@link #upstreamExtranonce2}); two
+ * miners never hold the same index, so they can never build the same coinbase. Since a miner's
+ * extranonces do not contain the upstream's, they stay valid when the proxy moves to another
+ * upstream session (a backup pool, a {@code mining.set_extranonce}): only the jobs change.
+ *
+ * <p>Immutable.
  */
 public final class ExtranonceSplit {
 
-    /** The fewest extranonce2 bytes left to a downstream miner: miners roll at least this many. */
-    public static final int MIN_DOWNSTREAM_EXTRANONCE2 = 2;
+    /** The fewest extranonce2 bytes left to a miner. */
+    public static final int MIN_MINER_EXTRANONCE2 = 2;
 
     private final byte[] upstreamExtranonce1;
     private final int upstreamExtranonce2Size;
     private final int indexBytes;
+    private final int minerExtranonce2Size;
 
-    private ExtranonceSplit(byte[] upstreamExtranonce1, int upstreamExtranonce2Size, int indexBytes) {
+    private ExtranonceSplit(byte[] upstreamExtranonce1, int upstreamExtranonce2Size, int indexBytes, int minerExtranonce2Size) {
         this.upstreamExtranonce1 = upstreamExtranonce1;
         this.upstreamExtranonce2Size = upstreamExtranonce2Size;
         this.indexBytes = indexBytes;
+        this.minerExtranonce2Size = minerExtranonce2Size;
     }
 
     /**
-     * The split of an upstream session's extranonces with an index of {@code indexBytes} (1..4).
+     * The split of an upstream session's extranonces into miners' indexes of {@code indexBytes}
+     * (1..4) and extranonce2s of {@code minerExtranonce2Size} bytes (2..16).
      *
-     * @throws IllegalArgumentException when the upstream extranonce2 leaves fewer than
-     *     {@value #MIN_DOWNSTREAM_EXTRANONCE2} bytes after the index; the message says how many
-     *     index bytes would fit
+     * @throws IllegalArgumentException when a size is out of range, or when the upstream's
+     *     extranonce2 is shorter than the index and the miner's extranonce2 together (the message
+     *     says by how much)
      */
-    public static ExtranonceSplit of(byte[] upstreamExtranonce1, int upstreamExtranonce2Size, int indexBytes) {
+    public static ExtranonceSplit of(byte[] upstreamExtranonce1, int upstreamExtranonce2Size, int indexBytes,
+                                     int minerExtranonce2Size) {
         Objects.requireNonNull(upstreamExtranonce1, "upstreamExtranonce1");
+        checkShape(indexBytes, minerExtranonce2Size);
+        if (upstreamExtranonce2Size < indexBytes + minerExtranonce2Size) {
+            throw new IllegalArgumentException("the upstream gives " + upstreamExtranonce2Size + " bytes of extranonce2, and the proxy needs "
+                    + (indexBytes + minerExtranonce2Size) + ": " + indexBytes + " for its miners' index and " + minerExtranonce2Size
+                    + " for each miner's own extranonce2");
+        }
+        return new ExtranonceSplit(upstreamExtranonce1.clone(), upstreamExtranonce2Size, indexBytes, minerExtranonce2Size);
+    }
+
+    private static void checkShape(int indexBytes, int minerExtranonce2Size) {
         if (indexBytes < 1 || indexBytes > 4) {
             throw new IllegalArgumentException("index bytes " + indexBytes + " is outside 1..4");
         }
-        if (upstreamExtranonce2Size - indexBytes < MIN_DOWNSTREAM_EXTRANONCE2) {
-            throw new IllegalArgumentException("an upstream extranonce2 of " + upstreamExtranonce2Size + " bytes leaves "
-                    + (upstreamExtranonce2Size - indexBytes) + " to miners after a " + indexBytes + "-byte index; they need at least "
-                    + MIN_DOWNSTREAM_EXTRANONCE2 + " (at most " + Math.max(0, upstreamExtranonce2Size - MIN_DOWNSTREAM_EXTRANONCE2)
-                    + " index bytes fit)");
+        if (minerExtranonce2Size < MIN_MINER_EXTRANONCE2 || minerExtranonce2Size > 16) {
+            throw new IllegalArgumentException("a miner's extranonce2 of " + minerExtranonce2Size + " bytes is outside "
+                    + MIN_MINER_EXTRANONCE2 + "..16");
         }
-        return new ExtranonceSplit(upstreamExtranonce1.clone(), upstreamExtranonce2Size, indexBytes);
     }
 
-    /** Bytes of each downstream extranonce1: the upstream one and the index. */
-    public int downstreamExtranonce1Size() {
-        return upstreamExtranonce1.length + indexBytes;
+    /** The upstream session's extranonce1 (a copy). */
+    public byte[] upstreamExtranonce1() {
+        return upstreamExtranonce1.clone();
     }
 
-    /** Bytes each downstream miner rolls. */
-    public int downstreamExtranonce2Size() {
-        return upstreamExtranonce2Size - indexBytes;
+    /** Bytes of each miner's extranonce1: the index. */
+    public int minerExtranonce1Size() {
+        return indexBytes;
     }
 
-    /** How many miners this upstream session can serve at once (256 to the power of the index bytes). */
-    public long capacity() {
-        return 1L << (8 * indexBytes);
-    }
-
-    /**
-     * The upstream job as downstream miners see it: the same coinbase halves, split after the
-     * index. Shares on it are checked at the miner's own difficulty; blocks go upstream as shares.
-     */
-    public Job downstreamJob(Notify upstream, Instant receivedAt) {
-        return Job.fromNotify(upstream, downstreamExtranonce1Size(), downstreamExtranonce2Size(), receivedAt);
+    /** Bytes each miner rolls. */
+    public int minerExtranonce2Size() {
+        return minerExtranonce2Size;
     }
 
     /**
-     * The upstream extranonce2 of a downstream share: the miner's index (the end of its
-     * extranonce1) followed by its extranonce2.
+     * The upstream job as miners see it, under the proxy's own {@code id} (upstream ids are only
+     * unique within one upstream session): the upstream extranonce1 at the end of coinb1, the
+     * padding at the start of coinb2. Shares on it are checked at the miner's own difficulty.
      *
-     * @throws IllegalArgumentException when {@code downstreamExtranonce1} is not one of this split's
-     *     or the extranonce2 has the wrong length
+     * @throws IllegalArgumentException when the notify's coinbase halves are too short for a coinbase
      */
-    public byte[] upstreamExtranonce2(byte[] downstreamExtranonce1, byte[] downstreamExtranonce2) {
-        if (downstreamExtranonce1.length != downstreamExtranonce1Size()
-                || !Arrays.equals(downstreamExtranonce1, 0, upstreamExtranonce1.length, upstreamExtranonce1, 0, upstreamExtranonce1.length)) {
-            throw new IllegalArgumentException("extranonce1 " + Hex.encode(downstreamExtranonce1) + " is not under upstream extranonce1 "
-                    + Hex.encode(upstreamExtranonce1));
-        }
-        if (downstreamExtranonce2.length != downstreamExtranonce2Size()) {
-            throw new IllegalArgumentException("a downstream extranonce2 is " + downstreamExtranonce2Size() + " bytes, got "
-                    + downstreamExtranonce2.length);
+    public Job minerJob(String id, Notify upstream, Instant receivedAt) {
+        byte[] coinb1 = Arrays.copyOf(upstream.coinb1(), upstream.coinb1().length + upstreamExtranonce1.length);
+        System.arraycopy(upstreamExtranonce1, 0, coinb1, upstream.coinb1().length, upstreamExtranonce1.length);
+        int padding = upstreamExtranonce2Size - indexBytes - minerExtranonce2Size;
+        byte[] coinb2 = new byte[padding + upstream.coinb2().length];
+        System.arraycopy(upstream.coinb2(), 0, coinb2, padding, upstream.coinb2().length);
+        Notify mine = new Notify(id, upstream.prevHash(), coinb1, coinb2, upstream.merkleBranch(), upstream.version(), upstream.nbits(),
+                upstream.ntime(), upstream.cleanJobs());
+        return Job.fromNotify(mine, indexBytes, minerExtranonce2Size, receivedAt);
+    }
+
+    /**
+     * The upstream extranonce2 of a miner's share: its index (its extranonce1), its extranonce2,
+     * then the padding.
+     *
+     * @throws IllegalArgumentException when either has the wrong length
+     */
+    public byte[] upstreamExtranonce2(byte[] minerExtranonce1, byte[] minerExtranonce2) {
+        if (minerExtranonce1.length != indexBytes || minerExtranonce2.length != minerExtranonce2Size) {
+            throw new IllegalArgumentException("a miner's extranonces are " + indexBytes + "+" + minerExtranonce2Size + " bytes, got "
+                    + minerExtranonce1.length + "+" + minerExtranonce2.length);
         }
         byte[] out = new byte[upstreamExtranonce2Size];
-        System.arraycopy(downstreamExtranonce1, upstreamExtranonce1.length, out, 0, indexBytes);
-        System.arraycopy(downstreamExtranonce2, 0, out, indexBytes, downstreamExtranonce2.length);
+        System.arraycopy(minerExtranonce1, 0, out, 0, indexBytes);
+        System.arraycopy(minerExtranonce2, 0, out, indexBytes, minerExtranonce2Size);
         return out;
     }
 
-    /** Hands out the downstream extranonce1s: the upstream extranonce1 and a free index. */
-    public ExtranonceAllocator allocator() {
-        return new Indexes();
+    /**
+     * The miners' extranonce1s: indexes of {@code indexBytes} (1..4), each held by at most one
+     * live miner, counting on from the last one handed out so that a released index is reused
+     * last. Thread-safe.
+     */
+    public static ExtranonceAllocator indexes(int indexBytes) {
+        checkShape(indexBytes, MIN_MINER_EXTRANONCE2);
+        return new Indexes(indexBytes);
     }
 
-    /** Each index at most once while its miner is connected. */
-    private final class Indexes implements ExtranonceAllocator {
+    /** {@link #indexes}. */
+    private static final class Indexes implements ExtranonceAllocator {
+        private final int bytes;
+        private final long space;
         private final AtomicLong next = new AtomicLong();
         private final Set<Long> live = ConcurrentHashMap.newKeySet();
 
+        Indexes(int bytes) {
+            this.bytes = bytes;
+            this.space = 1L << (8 * bytes);
+        }
+
         @Override
         public int size() {
-            return downstreamExtranonce1Size();
+            return bytes;
         }
 
         @Override
         public byte[] allocate() {
-            long space = capacity();
             for (long tries = 0; tries < space; tries++) {
                 long index = Math.floorMod(next.getAndIncrement(), space);
                 if (live.add(index)) {
-                    byte[] out = Arrays.copyOf(upstreamExtranonce1, downstreamExtranonce1Size());
-                    for (int i = 0; i < indexBytes; i++) {
-                        out[upstreamExtranonce1.length + i] = (byte) (index >>> (8 * (indexBytes - 1 - i)));
+                    byte[] out = new byte[bytes];
+                    for (int i = 0; i < bytes; i++) {
+                        out[i] = (byte) (index >>> (8 * (bytes - 1 - i)));
                     }
                     return out;
                 }
             }
-            throw new IllegalStateException("all " + space + " indexes under upstream extranonce1 " + Hex.encode(upstreamExtranonce1)
-                    + " are in use: open another upstream session");
+            throw new IllegalStateException("all " + space + " miner indexes are in use (" + bytes + "-byte extranonce1)");
         }
 
         @Override
         public void release(byte[] extranonce1) {
             long index = 0;
-            for (int i = 0; i < indexBytes; i++) {
-                index = index << 8 | (extranonce1[upstreamExtranonce1.length + i] & 0xFF);
+            for (byte b : extranonce1) {
+                index = index << 8 | (b & 0xFF);
             }
             live.remove(index);
         }
@@ -152,7 +181,7 @@ public final class ExtranonceSplit {
 
     @Override
     public String toString() {
-        return "ExtranonceSplit[" + Hex.encode(upstreamExtranonce1) + " + " + indexBytes + "-byte index, " + downstreamExtranonce2Size()
-                + " bytes to miners]";
+        return "ExtranonceSplit[upstream " + Hex.encode(upstreamExtranonce1) + "+" + upstreamExtranonce2Size + ", miners " + indexBytes + "+"
+                + minerExtranonce2Size + "]";
     }
 }

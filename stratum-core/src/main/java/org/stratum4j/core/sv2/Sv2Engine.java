@@ -20,8 +20,10 @@ import org.stratum4j.core.engine.DifficultyPolicy;
 import org.stratum4j.core.engine.PoolCore;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.engine.ShareEvent;
+import org.stratum4j.core.engine.ShareRefusedException;
 import org.stratum4j.core.job.Job;
 import org.stratum4j.core.protocol.RequestId;
+import org.stratum4j.core.protocol.StratumError;
 import org.stratum4j.core.protocol.Submit;
 import org.stratum4j.core.share.RejectReason;
 import org.stratum4j.core.share.Verdict;
@@ -408,7 +410,7 @@ public final class Sv2Engine {
         }
         int slot = c.sent(jobId);
         if (slot < 0) {
-            refuse(s, c, sequence, "invalid-job-id", RejectReason.JOB_NOT_FOUND, null, null, Integer.toUnsignedString(jobId), null, ntime,
+            refuse(s, c, sequence, "invalid-job-id", RejectReason.JOB_NOT_FOUND, null, null, Integer.toUnsignedString(jobId), null, null, ntime,
                     nonce, version, now);
             return;
         }
@@ -416,11 +418,11 @@ public final class Sv2Engine {
         String baseId = c.sentBaseIds[slot];
         byte[] en2 = c.extended ? (extranonce == null ? new byte[0] : extranonce) : c.fixedExtranonce2;
         if (!job.previousBlockHash().equals(c.prevHash)) {
-            refuse(s, c, sequence, "stale-share", RejectReason.JOB_NOT_FOUND, null, null, job.id(), en2, ntime, nonce, version, now);
+            refuse(s, c, sequence, "stale-share", RejectReason.JOB_NOT_FOUND, null, null, job.id(), baseId, en2, ntime, nonce, version, now);
             return;
         }
         if (((version ^ job.version()) & ~c.versionMask) != 0) {
-            refuse(s, c, sequence, "invalid-version", RejectReason.VERSION_BITS_OUTSIDE_MASK, null, null, job.id(), en2, ntime, nonce,
+            refuse(s, c, sequence, "invalid-version", RejectReason.VERSION_BITS_OUTSIDE_MASK, null, null, job.id(), baseId, en2, ntime, nonce,
                     version, now);
             return;
         }
@@ -430,7 +432,7 @@ public final class Sv2Engine {
                 : Submit.of(RequestId.NULL, c.worker, job.id(), en2, ntime, nonce, version & c.versionMask);
         Verdict v = core.check(job, baseId, c.extranonce1, share, c.versionMask, judged, c.roots);
         if (!v.isAccepted()) {
-            refuse(s, c, sequence, code(v.rejectReason()), v.rejectReason(), v, judged, job.id(), en2, ntime, nonce, version, now);
+            refuse(s, c, sequence, code(v.rejectReason()), v.rejectReason(), v, judged, job.id(), baseId, en2, ntime, nonce, version, now);
             return;
         }
         if (v.isBlock()) {
@@ -449,18 +451,19 @@ public final class Sv2Engine {
         s.windowAccepted++;
         accepted.increment();
         core.accepted();
-        CompletionStage<Void> stored = core.record(event(s, c, v, creditedDifficulty, null, job.id(), en2, ntime, nonce, version, now));
+        CompletionStage<Void> stored = core.record(event(s, c, v, creditedDifficulty, null, job.id(), baseId, en2, ntime, nonce, version, now));
         // new_shares_sum is a U64: the credited difficulty, rounded (0 for shares easier than ½, which the count still counts).
         SubmitSharesSuccess ok = new SubmitSharesSuccess(c.id, sequence, 1, Math.round(difficulty));
         if (core.durableSink()) {
             Sv2Session.Outgoing held = hold(s);
             CompletableFuture<Void> f = stored.toCompletableFuture();
             if (f.isDone()) {
-                fill(s, held, f.isCompletedExceptionally() ? new SubmitSharesError(c.id, sequence, "share-not-stored") : ok);
+                fill(s, held, f.isCompletedExceptionally() ? new SubmitSharesError(c.id, sequence, notStored(f.handle((r, e) -> e).join()))
+                        : ok);
             } else {
                 stored.whenComplete((r, e) -> s.connection.execute(() -> {
                     if (!s.closed) {
-                        fill(s, held, e != null ? new SubmitSharesError(c.id, sequence, "share-not-stored") : ok);
+                        fill(s, held, e != null ? new SubmitSharesError(c.id, sequence, notStored(e)) : ok);
                     }
                 }));
             }
@@ -474,12 +477,12 @@ public final class Sv2Engine {
     }
 
     private void refuse(Sv2Session s, Channel c, int sequence, String code, RejectReason reason, Verdict v, Target judged, String jobId,
-                        byte[] en2, int ntime, int nonce, int version, Instant now) {
+                        String baseId, byte[] en2, int ntime, int nonce, int version, Instant now) {
         c.rejected++;
         rejected.increment();
         core.rejected(reason);
-        core.record(event(s, c, v, Difficulty.of((judged == null ? c.target : judged).difficulty()), reason, jobId, en2, ntime, nonce,
-                version, now));
+        core.record(event(s, c, v, Difficulty.of((judged == null ? c.target : judged).difficulty()), reason, jobId, baseId, en2, ntime,
+                nonce, version, now));
         emit(s, new SubmitSharesError(c.id, sequence, code));
         if (reason != RejectReason.JOB_NOT_FOUND) {
             if (Duration.between(s.windowStart, now).compareTo(core.banPolicy().window()) > 0) {
@@ -498,6 +501,25 @@ public final class Sv2Engine {
         }
     }
 
+    /**
+     * The SV2 error code for an accepted share the durable sink did not take: the V1 verdict of a
+     * {@link ShareRefusedException} (an upstream's, behind a proxy) in V2 terms, else
+     * {@code share-not-stored}.
+     */
+    static String notStored(Throwable failure) {
+        ShareRefusedException refused = ShareRefusedException.in(failure);
+        if (refused == null) {
+            return "share-not-stored";
+        }
+        return switch (refused.error().code()) {
+            case StratumError.CODE_JOB_NOT_FOUND -> "stale-share";
+            case StratumError.CODE_DUPLICATE_SHARE -> "duplicate-share";
+            case StratumError.CODE_LOW_DIFFICULTY -> "difficulty-too-low";
+            case StratumError.CODE_UNAUTHORIZED_WORKER -> "unauthorized-worker";
+            default -> "invalid-share";
+        };
+    }
+
     /** The SV2 error code for a verdict. */
     static String code(RejectReason reason) {
         return switch (reason) {
@@ -511,9 +533,9 @@ public final class Sv2Engine {
         };
     }
 
-    private ShareEvent event(Sv2Session s, Channel c, Verdict v, Difficulty judged, RejectReason reason, String jobId, byte[] en2,
-                             int ntime, int nonce, int version, Instant now) {
-        return new ShareEvent(now, s.id, s.connection.remoteAddress(), c.worker, jobId, c.extranonce1Hex,
+    private ShareEvent event(Sv2Session s, Channel c, Verdict v, Difficulty judged, RejectReason reason, String jobId, String baseId,
+                             byte[] en2, int ntime, int nonce, int version, Instant now) {
+        return new ShareEvent(now, s.id, s.connection.remoteAddress(), c.worker, jobId, baseId, c.extranonce1Hex,
                 en2 == null ? null : Hex.encode(en2), ntime, nonce, version, judged,
                 v == null ? null : v.hash(), v == null ? 0 : v.shareDifficulty(), reason, v != null && v.isBlock());
     }

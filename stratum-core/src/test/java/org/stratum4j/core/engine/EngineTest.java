@@ -529,6 +529,45 @@ class EngineTest {
     }
 
     @Test
+    void aSinkRefusingAShareGivesTheMinerItsVerdictLaterAndTheEventNamesTheBaseJob() {
+        List<ShareEvent> events = new java.util.ArrayList<>();
+        CompletableFuture<Void> upstream = new CompletableFuture<>();
+        engine = builder().shareSink(durable(e -> {
+            events.add(e);
+            return e.accepted() ? upstream : CompletableFuture.completedFuture(null);
+        })).build();
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1);
+        engine.deliver(m.session(), a);
+        long nonce = nonceWhere(a.job(), m.session(), new byte[8], h -> EASY.toTarget().isMetBy(h));
+        engine.receive(m.session(), submit(a.job().id(), new byte[8], T0, nonce));
+        assertThat(m.connection().responses()).isEmpty();
+        upstream.completeExceptionally(new ShareRefusedException(new StratumError(21, "Stale share (upstream)")));
+        m.connection().runTasks();
+        Response r = FakeConnection.last(m.connection().take());
+        assertThat(r.error()).isEqualTo(new StratumError(21, "Stale share (upstream)"));
+        assertThat(events).hasSize(1).first().satisfies(e -> {
+            assertThat(e.jobId()).isEqualTo(a.job().id());
+            assertThat(e.baseJobId()).isEqualTo(a.job().id());
+        });
+        // The same work reissued under a new id (a difficulty change): the event still names the job as published.
+        engine.receive(m.session(), new SuggestDifficulty(RequestId.of(9), Difficulty.of(EASY.toDouble() / 2)));
+        Notify reissued = FakeConnection.lastNotify(m.connection().take());
+        assertThat(reissued.jobId()).isNotEqualTo(a.job().id());
+        byte[] en2 = new byte[8];
+        en2[7] = 1;
+        long other = nonceWhere(a.job(), m.session(), en2, h -> EASY.toTarget().isMetBy(h));
+        engine.receive(m.session(), submit(reissued.jobId(), en2, T0, other));
+        assertThat(events).last().satisfies(e -> {
+            assertThat(e.jobId()).isEqualTo(reissued.jobId());
+            assertThat(e.baseJobId()).isEqualTo(a.job().id());
+        });
+        assertThat(ShareRefusedException.in(new java.util.concurrent.CompletionException(new ShareRefusedException(StratumError.JOB_NOT_FOUND))))
+                .isNotNull();
+        assertThat(ShareRefusedException.in(new java.io.IOException("disk full"))).isNull();
+    }
+
+    @Test
     void unknownMethodsAndGarbage() {
         Miner m = ready(1);
         engine.receive(m.session(), new UnknownMethod(RequestId.of(7), "mining.ping"));

@@ -40,48 +40,65 @@ class ExtranonceSplitTest {
     }
 
     @Test
-    void aDownstreamShareIsTheSameCoinbaseAndHeaderAsTheUpstreamShareItBecomes() {
+    void aMinersShareIsTheSameCoinbaseAndHeaderAsTheUpstreamShareItBecomes() {
         Notify notify = upstreamNotify();
-        ExtranonceSplit split = ExtranonceSplit.of(UPSTREAM_EN1, 8, 2);
-        assertThat(split.downstreamExtranonce1Size()).isEqualTo(6);
-        assertThat(split.downstreamExtranonce2Size()).isEqualTo(6);
-        assertThat(split.capacity()).isEqualTo(65_536);
+        ExtranonceSplit split = ExtranonceSplit.of(UPSTREAM_EN1, 8, 2, 4);
+        assertThat(split.minerExtranonce1Size()).isEqualTo(2);
+        assertThat(split.minerExtranonce2Size()).isEqualTo(4);
         Job upstream = Job.fromNotify(notify, 4, 8, Instant.ofEpochSecond(T0));
-        Job downstream = split.downstreamJob(notify, Instant.ofEpochSecond(T0));
-        byte[] en1 = split.allocator().allocate();
-        assertThat(Hex.encode(en1)).isEqualTo("07a1b2c30000");
-        byte[] en2 = Hex.decode("0102030405ff");
+        Job mine = split.minerJob("p1", notify, Instant.ofEpochSecond(T0));
+        assertThat(mine.id()).isEqualTo("p1");
+        ExtranonceAllocator indexes = ExtranonceSplit.indexes(2);
+        indexes.allocate();
+        byte[] en1 = indexes.allocate();
+        assertThat(Hex.encode(en1)).isEqualTo("0001");
+        byte[] en2 = Hex.decode("0102ff03");
         byte[] upstreamEn2 = split.upstreamExtranonce2(en1, en2);
-        assertThat(Hex.encode(upstreamEn2)).isEqualTo("00000102030405ff");
-        assertThat(downstream.coinbase().serialize(en1, en2)).isEqualTo(upstream.coinbase().serialize(UPSTREAM_EN1, upstreamEn2));
-        assertThat(downstream.header(en1, en2, 0x20002000, T0 + 5, 12345).hash())
+        assertThat(Hex.encode(upstreamEn2)).isEqualTo("00010102ff030000");
+        assertThat(mine.coinbase().serialize(en1, en2)).isEqualTo(upstream.coinbase().serialize(UPSTREAM_EN1, upstreamEn2));
+        assertThat(mine.header(en1, en2, 0x20002000, T0 + 5, 12345).hash())
                 .isEqualTo(upstream.header(UPSTREAM_EN1, upstreamEn2, 0x20002000, T0 + 5, 12345).hash());
+        assertThat(mine.previousBlockHash()).isEqualTo(upstream.previousBlockHash());
+        assertThat(mine.ntime()).isEqualTo(upstream.ntime());
     }
 
     @Test
-    void noTwoMinersGetTheSameIndexAndAFullSessionSaysToOpenAnother() {
-        ExtranonceSplit split = ExtranonceSplit.of(UPSTREAM_EN1, 4, 1);
-        ExtranonceAllocator indexes = split.allocator();
+    void aMinersExtranoncesStayValidUnderAnotherUpstreamSessionButTheCoinbaseDiffers() {
+        Notify notify = upstreamNotify();
+        ExtranonceSplit first = ExtranonceSplit.of(UPSTREAM_EN1, 8, 2, 4);
+        ExtranonceSplit second = ExtranonceSplit.of(Hex.decode("0000000000000009"), 6, 2, 4);
+        byte[] en1 = Hex.decode("0005");
+        byte[] en2 = Hex.decode("00000001");
+        Job a = first.minerJob("a", notify, Instant.ofEpochSecond(T0));
+        Job b = second.minerJob("b", notify, Instant.ofEpochSecond(T0));
+        assertThat(a.coinbase().serialize(en1, en2)).isNotEqualTo(b.coinbase().serialize(en1, en2));
+        Job upstreamB = Job.fromNotify(notify, 8, 6, Instant.ofEpochSecond(T0));
+        assertThat(b.coinbase().serialize(en1, en2))
+                .isEqualTo(upstreamB.coinbase().serialize(Hex.decode("0000000000000009"), second.upstreamExtranonce2(en1, en2)));
+    }
+
+    @Test
+    void noTwoMinersGetTheSameIndex() {
+        ExtranonceAllocator indexes = ExtranonceSplit.indexes(1);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 256; i++) {
             assertThat(seen.add(Hex.encode(indexes.allocate()))).isTrue();
         }
         assertThatThrownBy(indexes::allocate).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("all 256 indexes").hasMessageContaining("open another upstream session");
-        indexes.release(Hex.decode("07a1b2c32a"));
-        assertThat(Hex.encode(indexes.allocate())).isEqualTo("07a1b2c32a");
+                .hasMessage("all 256 miner indexes are in use (1-byte extranonce1)");
+        indexes.release(Hex.decode("2a"));
+        assertThat(Hex.encode(indexes.allocate())).isEqualTo("2a");
     }
 
     @Test
-    void splitsThatLeaveMinersTooLittleOrForeignExtranoncesAreRefused() {
-        assertThatThrownBy(() -> ExtranonceSplit.of(UPSTREAM_EN1, 4, 3))
-                .hasMessage("an upstream extranonce2 of 4 bytes leaves 1 to miners after a 3-byte index; they need at least 2"
-                        + " (at most 2 index bytes fit)");
-        assertThatThrownBy(() -> ExtranonceSplit.of(UPSTREAM_EN1, 8, 5)).hasMessageContaining("outside 1..4");
-        ExtranonceSplit split = ExtranonceSplit.of(UPSTREAM_EN1, 8, 2);
-        assertThatThrownBy(() -> split.upstreamExtranonce2(Hex.decode("08a1b2c30001"), new byte[6]))
-                .hasMessageContaining("is not under upstream extranonce1 07a1b2c3");
-        assertThatThrownBy(() -> split.upstreamExtranonce2(Hex.decode("07a1b2c30001"), new byte[5]))
-                .hasMessageContaining("6 bytes, got 5");
+    void anUpstreamWithTooLittleExtranonce2AndBadSizesAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> ExtranonceSplit.of(UPSTREAM_EN1, 4, 2, 4))
+                .hasMessage("the upstream gives 4 bytes of extranonce2, and the proxy needs 6: 2 for its miners' index and 4 for each"
+                        + " miner's own extranonce2");
+        assertThatThrownBy(() -> ExtranonceSplit.of(UPSTREAM_EN1, 8, 5, 2)).hasMessage("index bytes 5 is outside 1..4");
+        assertThatThrownBy(() -> ExtranonceSplit.of(UPSTREAM_EN1, 8, 2, 1)).hasMessage("a miner's extranonce2 of 1 bytes is outside 2..16");
+        ExtranonceSplit split = ExtranonceSplit.of(UPSTREAM_EN1, 8, 2, 4);
+        assertThatThrownBy(() -> split.upstreamExtranonce2(Hex.decode("000102"), new byte[4]))
+                .hasMessage("a miner's extranonces are 2+4 bytes, got 3+4");
     }
 }

@@ -251,6 +251,18 @@ class Sv2EngineTest {
     }
 
     @Test
+    void aSinksRefusalReachesAV2MinerInV2Terms() {
+        assertThat(Sv2Engine.notStored(new java.util.concurrent.CompletionException(
+                new org.stratum4j.core.engine.ShareRefusedException(org.stratum4j.core.protocol.StratumError.JOB_NOT_FOUND))))
+                .isEqualTo("stale-share");
+        assertThat(Sv2Engine.notStored(new org.stratum4j.core.engine.ShareRefusedException(
+                org.stratum4j.core.protocol.StratumError.DUPLICATE_SHARE))).isEqualTo("duplicate-share");
+        assertThat(Sv2Engine.notStored(new org.stratum4j.core.engine.ShareRefusedException(
+                org.stratum4j.core.protocol.StratumError.other("upstream says no")))).isEqualTo("invalid-share");
+        assertThat(Sv2Engine.notStored(new java.io.IOException("disk full"))).isEqualTo("share-not-stored");
+    }
+
+    @Test
     void setupIsNegotiatedAndAnythingElseFirstCloses() {
         Wire w = new Wire();
         Sv2Session s = sv2.open(w);

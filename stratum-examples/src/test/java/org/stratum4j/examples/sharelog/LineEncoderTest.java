@@ -56,7 +56,7 @@ class LineEncoderTest {
         RejectReason reject = r.nextInt(3) == 0 ? reasons[r.nextInt(reasons.length)] : null;
         return new ShareEvent(Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000_000), r.nextInt(1_000_000_000)),
                 r.nextInt(1000), r.nextBoolean() ? new InetSocketAddress("2001:db8::" + r.nextInt(65536), 3333)
-                : new InetSocketAddress("192.0.2." + r.nextInt(256), 3333), worker, job, String.format("%08x", r.nextInt()),
+                : new InetSocketAddress("192.0.2." + r.nextInt(256), 3333), worker, job, job, String.format("%08x", r.nextInt()),
                 String.format("%016x", r.nextLong()), r.nextInt(), r.nextInt(), r.nextInt(), Difficulty.of(r.nextInt(1, 1 << 20)),
                 reject == null || r.nextBoolean() ? Sha256Hash.fromInternalBytes(h) : null, 1.0, reject, r.nextInt(10) == 0);
     }

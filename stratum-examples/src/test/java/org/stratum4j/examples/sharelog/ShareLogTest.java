@@ -29,7 +29,7 @@ class ShareLogTest {
         byte[] h = new byte[32];
         h[0] = (byte) i;
         return new ShareEvent(Instant.ofEpochSecond(1_700_000_000L + i), 7, new InetSocketAddress("192.0.2.1", 4000), "bcrt1qworker.rig",
-                "job" + i, "01000002", String.format("%016x", i), 0x65000000 + i, i * 31, 0x20000000, Difficulty.of("0.5"),
+                "job" + i, "job" + i, "01000002", String.format("%016x", i), 0x65000000 + i, i * 31, 0x20000000, Difficulty.of("0.5"),
                 Sha256Hash.fromInternalBytes(h), 1.5, accepted ? null : RejectReason.LOW_DIFFICULTY, i == 3);
     }
 

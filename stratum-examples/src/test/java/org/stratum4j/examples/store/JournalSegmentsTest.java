@@ -29,7 +29,7 @@ class JournalSegmentsTest {
         byte[] hash = new byte[32];
         hash[0] = (byte) i;
         hash[1] = (byte) (i >> 8);
-        return new ShareEvent(Instant.now(), 1, new InetSocketAddress("127.0.0.1", 4000), "ivan.rig1", "j" + i, "00000001",
+        return new ShareEvent(Instant.now(), 1, new InetSocketAddress("127.0.0.1", 4000), "ivan.rig1", "j" + i, "j" + i, "00000001",
                 String.format("%016x", i), 0x6b12d461, i, 0x20000000, Difficulty.of(1), Sha256Hash.fromInternalBytes(hash), 1, null,
                 false);
     }

@@ -44,7 +44,7 @@ public final class StoreThroughput {
                 }
                 int w = random.nextInt(workers);
                 ShareEvent e = new ShareEvent(start.plusMillis(i / 8), w, new InetSocketAddress("127.0." + (w >> 8) + "." + (w & 255), 40000),
-                        "bc1qworker" + w + ".rig" + (w % 4), "66" + Integer.toHexString(i / 5000), String.format("%08x", w),
+                        "bc1qworker" + w + ".rig" + (w % 4), "66" + Integer.toHexString(i / 5000), null, String.format("%08x", w),
                         String.format("%016x", i), (int) start.getEpochSecond(), random.nextInt(), 0x20000000, difficulty,
                         Sha256Hash.fromInternalBytes(hash), 2048, null, false);
                 last = journal.record(e).toCompletableFuture();

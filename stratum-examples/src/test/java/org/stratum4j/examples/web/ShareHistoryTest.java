@@ -19,7 +19,7 @@ class ShareHistoryTest {
     final ShareHistory history = new ShareHistory(clock);
 
     ShareEvent share(String worker, double difficulty, double shareDifficulty, RejectReason reason) {
-        return new ShareEvent(clock.instant(), 1, new InetSocketAddress("127.0.0.1", 1), worker, "j", "00000000", "00", 0, 0, 0,
+        return new ShareEvent(clock.instant(), 1, new InetSocketAddress("127.0.0.1", 1), worker, "j", "j", "00000000", "00", 0, 0, 0,
                 Difficulty.of(difficulty), null, shareDifficulty, reason, false);
     }
 

@@ -1,14 +1,17 @@
 package org.stratum4j.examples.pool;
 
-import java.io.IOException;
+import static org.stratum4j.examples.pool.CommandLine.address;
+import static org.stratum4j.examples.pool.CommandLine.choice;
+import static org.stratum4j.examples.pool.CommandLine.difficulty;
+import static org.stratum4j.examples.pool.CommandLine.number;
+import static org.stratum4j.examples.pool.CommandLine.port;
+import static org.stratum4j.examples.pool.CommandLine.single;
+
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,75 +57,71 @@ public final class PoolConfig {
         }
     }
 
-    /** One flag: its name, value placeholder (null for none), default shown in help, and help text. */
-    private record Option(String name, String value, String fallback, String help) {
-    }
-
-    private static final List<Option> OPTIONS = List.of(
-            new Option("bind", "ADDRESS", "0.0.0.0", "address the Stratum, TLS and stats ports listen on"),
-            new Option("port", "PORT[:DIFF],…", "3333", "Stratum port(s), repeatable or comma-separated, each with an optional starting difficulty"),
-            new Option("chain", "demo|bitcoind", "demo", "where templates come from: the embedded demo chain or Bitcoin Core"),
-            new Option("mode", "solo|pool", "solo", "solo: blocks pay the address in the worker name (address.worker); pool: blocks pay --payout-address"),
-            new Option("payout-address", "ADDRESS", "none", "the pool's address (required with --mode pool)"),
-            new Option("difficulty", "DIFF", "0.001 demo, 1024 bitcoind", "starting share difficulty"),
-            new Option("vardiff", "on|off", "on", "adjust each miner's difficulty to its hashrate"),
-            new Option("vardiff-seconds-per-share", "SECONDS", "3.33", "vardiff's target time between a miner's shares"),
-            new Option("vardiff-change-interval", "SECONDS", "10", "least time between two difficulty changes of one miner after its first"),
-            new Option("vardiff-min", "DIFF", "0.00001 demo, 1 bitcoind", "lowest difficulty vardiff sets"),
-            new Option("vardiff-max", "DIFF", "1099511627776", "highest difficulty vardiff sets"),
-            new Option("rpc-url", "URL", "http://127.0.0.1:8332/", "Bitcoin Core's RPC endpoint"),
-            new Option("rpc-user", "USER", "none", "RPC user (with --rpc-password)"),
-            new Option("rpc-password", "PASSWORD", "none", "RPC password"),
-            new Option("rpc-cookie", "FILE", "none", "Bitcoin Core's .cookie file (instead of user and password)"),
-            new Option("share-log", "FILE", "none", "append every share as a JSON line, on disk before its 'true' is sent"),
-            new Option("database", "URL", "none", "PostgreSQL share store: postgresql://user:password@host:port/dbname or jdbc:postgresql:…;"
+    private static final CommandLine FLAGS = new CommandLine(List.of(
+            new CommandLine.Option("bind", "ADDRESS", "0.0.0.0", "address the Stratum, TLS and stats ports listen on"),
+            new CommandLine.Option("port", "PORT[:DIFF],…", "3333", "Stratum port(s), repeatable or comma-separated, each with an optional starting difficulty"),
+            new CommandLine.Option("chain", "demo|bitcoind", "demo", "where templates come from: the embedded demo chain or Bitcoin Core"),
+            new CommandLine.Option("mode", "solo|pool", "solo", "solo: blocks pay the address in the worker name (address.worker); pool: blocks pay --payout-address"),
+            new CommandLine.Option("payout-address", "ADDRESS", "none", "the pool's address (required with --mode pool)"),
+            new CommandLine.Option("difficulty", "DIFF", "0.001 demo, 1024 bitcoind", "starting share difficulty"),
+            new CommandLine.Option("vardiff", "on|off", "on", "adjust each miner's difficulty to its hashrate"),
+            new CommandLine.Option("vardiff-seconds-per-share", "SECONDS", "3.33", "vardiff's target time between a miner's shares"),
+            new CommandLine.Option("vardiff-change-interval", "SECONDS", "10", "least time between two difficulty changes of one miner after its first"),
+            new CommandLine.Option("vardiff-min", "DIFF", "0.00001 demo, 1 bitcoind", "lowest difficulty vardiff sets"),
+            new CommandLine.Option("vardiff-max", "DIFF", "1099511627776", "highest difficulty vardiff sets"),
+            new CommandLine.Option("rpc-url", "URL", "http://127.0.0.1:8332/", "Bitcoin Core's RPC endpoint"),
+            new CommandLine.Option("rpc-user", "USER", "none", "RPC user (with --rpc-password)"),
+            new CommandLine.Option("rpc-password", "PASSWORD", "none", "RPC password"),
+            new CommandLine.Option("rpc-cookie", "FILE", "none", "Bitcoin Core's .cookie file (instead of user and password)"),
+            new CommandLine.Option("share-log", "FILE", "none", "append every share as a JSON line, on disk before its 'true' is sent"),
+            new CommandLine.Option("database", "URL", "none", "PostgreSQL share store: postgresql://user:password@host:port/dbname or jdbc:postgresql:…;"
                     + " the share log becomes its journal (default file stratum4j-journal-INSTANCE.jsonl)"),
-            new Option("database-password-file", "FILE", "none", "the database password, when not in the URL (else PGPASSWORD)"),
-            new Option("share-retention-days", "DAYS", "30", "days of shares the database keeps (older daily partitions are dropped)"),
-            new Option("block-check-seconds", "SECONDS", "30", "how often the store looks up found blocks on the chain (confirmations, orphans)"),
-            new Option("payout-scheme", "pplns-coinbase|pool-address", "pplns-coinbase with --database, else pool-address",
+            new CommandLine.Option("database-password-file", "FILE", "none", "the database password, when not in the URL (else PGPASSWORD)"),
+            new CommandLine.Option("share-retention-days", "DAYS", "30", "days of shares the database keeps (older daily partitions are dropped)"),
+            new CommandLine.Option("block-check-seconds", "SECONDS", "30", "how often the store looks up found blocks on the chain (confirmations, orphans)"),
+            new CommandLine.Option("payout-scheme", "pplns-coinbase|pool-address", "pplns-coinbase with --database, else pool-address",
                     "pool mode: pay miners' addresses in every coinbase over a PPLNS window of shares in the database, or pay"
                     + " every block to --payout-address"),
-            new Option("pplns-window-factor", "N", "2", "the PPLNS window is N times the network difficulty of shares"),
-            new Option("pplns-refresh-seconds", "SECONDS", "10", "how often the PPLNS window is read again from the database"),
-            new Option("pool-fee", "PERCENT", "0", "the pool's part of each block (to --payout-address)"),
-            new Option("min-payout", "SATS", "10000", "a payee due less is carried (held at --payout-address) to a later block"),
-            new Option("max-payout-outputs", "N", "50", "most payee outputs in a coinbase (the rest are carried); the coinbase also"
+            new CommandLine.Option("pplns-window-factor", "N", "2", "the PPLNS window is N times the network difficulty of shares"),
+            new CommandLine.Option("pplns-refresh-seconds", "SECONDS", "10", "how often the PPLNS window is read again from the database"),
+            new CommandLine.Option("pool-fee", "PERCENT", "0", "the pool's part of each block (to --payout-address)"),
+            new CommandLine.Option("min-payout", "SATS", "10000", "a payee due less is carried (held at --payout-address) to a later block"),
+            new CommandLine.Option("max-payout-outputs", "N", "50", "most payee outputs in a coinbase (the rest are carried); the coinbase also"
                     + " stays under 4 KiB whatever N is"),
-            new Option("stats-port", "PORT", "none", "HTTP port for /stats, /metrics (Prometheus) and /health"),
-            new Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on (it shows workers and the process: keep it private)"),
-            new Option("demo-network-difficulty", "DIFF", "0.05", "the demo chain's fixed network difficulty (at most 1)"),
-            new Option("demo-block-interval", "SECONDS", "never", "the demo chain also finds a block of its own this often"),
-            new Option("tls-port", "PORT[:DIFF],…", "none", "Stratum-over-TLS port(s) (stratum+ssl://), with --tls-cert and --tls-key"),
-            new Option("tls-cert", "FILE", "none", "PEM certificate chain for the TLS ports"),
-            new Option("sv2-port", "PORT[:DIFF],…", "none", "Stratum V2 port(s) (stratum2+tcp://HOST:PORT/KEY): Noise-encrypted binary"
+            new CommandLine.Option("stats-port", "PORT", "none", "HTTP port for /stats, /metrics (Prometheus) and /health"),
+            new CommandLine.Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on (it shows workers and the process: keep it private)"),
+            new CommandLine.Option("demo-network-difficulty", "DIFF", "0.05", "the demo chain's fixed network difficulty (at most 1)"),
+            new CommandLine.Option("demo-block-interval", "SECONDS", "never", "the demo chain also finds a block of its own this often"),
+            new CommandLine.Option("tls-port", "PORT[:DIFF],…", "none", "Stratum-over-TLS port(s) (stratum+ssl://), with --tls-cert and --tls-key"),
+            new CommandLine.Option("tls-cert", "FILE", "none", "PEM certificate chain for the TLS ports"),
+            new CommandLine.Option("sv2-port", "PORT[:DIFF],…", "none", "Stratum V2 port(s) (stratum2+tcp://HOST:PORT/KEY): Noise-encrypted binary"
                     + " mining beside V1, on the same jobs, shares and blocks"),
-            new Option("sv2-authority-key", "FILE", "sv2-authority.key", "the pool's Stratum V2 authority key (created, mode 600,"
+            new CommandLine.Option("sv2-authority-key", "FILE", "sv2-authority.key", "the pool's Stratum V2 authority key (created, mode 600,"
                     + " when missing): it signs the servers' certificates, and miners pin its public key"),
-            new Option("sv2-certificate-hours", "HOURS", "24", "validity of each server certificate; a new one is issued at half"
+            new CommandLine.Option("sv2-certificate-hours", "HOURS", "24", "validity of each server certificate; a new one is issued at half"
                     + " of it"),
-            new Option("tls-key", "FILE", "none", "PEM private key for the TLS ports (as openssl req -x509 -nodes writes it)"),
-            new Option("proxy-protocol", null, "off", "every connection on the Stratum and TLS ports starts with a PROXY v1 or v2 header"),
-            new Option("max-connections", "N", "100000", "most miner connections at once; more are refused at accept"),
-            new Option("max-connections-per-address", "N", "1000", "most connections from one address (raise it for farms behind NAT)"),
-            new Option("ban-threshold", "N", "100", "refuse an address for 10 minutes once a connection sends N rejected shares in a minute "
+            new CommandLine.Option("tls-key", "FILE", "none", "PEM private key for the TLS ports (as openssl req -x509 -nodes writes it)"),
+            new CommandLine.Option("proxy-protocol", null, "off", "every connection on the Stratum and TLS ports starts with a PROXY v1 or v2 header"),
+            new CommandLine.Option("max-connections", "N", "100000", "most miner connections at once; more are refused at accept"),
+            new CommandLine.Option("max-connections-per-address", "N", "1000", "most connections from one address (raise it for farms behind NAT)"),
+            new CommandLine.Option("ban-threshold", "N", "100", "refuse an address for 10 minutes once a connection sends N rejected shares in a minute "
                     + "that are 90% or more of its shares (stale ones not counted); 0 never bans"),
-            new Option("event-loops", "N", "the number of cores", "threads that serve miner connections"),
-            new Option("instance-id", "0..255", "0", "first byte of every extranonce1 and end of every job id: distinct per pool"
+            new CommandLine.Option("event-loops", "N", "the number of cores", "threads that serve miner connections"),
+            new CommandLine.Option("instance-id", "0..255", "0", "first byte of every extranonce1 and end of every job id: distinct per pool"
                     + " process behind one balancer"),
-            new Option("reconnect-address", "HOST:PORT", "none", "the address miners dial (the balancer's public name and port),"
+            new CommandLine.Option("reconnect-address", "HOST:PORT", "none", "the address miners dial (the balancer's public name and port),"
                     + " named in the client.reconnect a drain sends: cpuminer acts only on one that names an address; without it the"
                     + " message names none, and most miners dial the address they used"),
-            new Option("drain-seconds", "SECONDS", "30", "on SIGTERM: stop accepting, tell miners to reconnect spread over this"
+            new CommandLine.Option("drain-seconds", "SECONDS", "30", "on SIGTERM: stop accepting, tell miners to reconnect spread over this"
                     + " long, then close the rest, copy the journal into the database and exit 0"),
-            new Option("web-port", "PORT", "none", "the public dashboard: pool and miner pages with charts, and their JSON API"),
-            new Option("web-bind", "ADDRESS", "0.0.0.0", "address the dashboard listens on"),
-            new Option("web-title", "TEXT", "stratum4j pool", "the pool's name on the dashboard"),
-            new Option("alert-webhook", "URL", "none", "POST a JSON event here when a worker goes offline or comes back, a block is"
+            new CommandLine.Option("web-port", "PORT", "none", "the public dashboard: pool and miner pages with charts, and their JSON API"),
+            new CommandLine.Option("web-bind", "ADDRESS", "0.0.0.0", "address the dashboard listens on"),
+            new CommandLine.Option("web-title", "TEXT", "stratum4j pool", "the pool's name on the dashboard"),
+            new CommandLine.Option("alert-webhook", "URL", "none", "POST a JSON event here when a worker goes offline or comes back, a block is"
                     + " found, or the node or the database is lost or back (repeatable; retried, never slows mining)"),
-            new Option("alert-offline-minutes", "MINUTES", "10", "a worker that sent shares and has sent none for this long is offline"),
-            new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
-            new Option("help", null, "", "print this help and exit"));
+            new CommandLine.Option("alert-offline-minutes", "MINUTES", "10", "a worker that sent shares and has sent none for this long is offline"),
+            new CommandLine.Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
+            new CommandLine.Option("help", null, "", "print this help and exit")));
 
     InetAddress bind;
     List<Port> ports = List.of(new Port(3333, null));
@@ -186,91 +185,9 @@ public final class PoolConfig {
      * @throws ConfigException with one sentence naming what is wrong
      */
     public static PoolConfig parse(String... args) throws ConfigException {
-        Map<String, List<String>> cli = read(List.of(args), "");
-        Map<String, List<String>> all = new LinkedHashMap<>();
-        if (cli.containsKey("config")) {
-            Path file = Path.of(single(cli, "config"));
-            all.putAll(readFile(file));
-        }
-        all.putAll(cli);
         PoolConfig c = new PoolConfig();
-        c.apply(all);
+        c.apply(FLAGS.read(args));
         return c;
-    }
-
-    private static Map<String, List<String>> read(List<String> args, String where) throws ConfigException {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--")) {
-                throw new ConfigException("unexpected argument '" + a + "'" + where + "; options start with -- (see --help)");
-            }
-            String name = a.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            Option o = option(name, where);
-            if (o.value() == null) {
-                if (value != null) {
-                    throw new ConfigException("--" + name + " takes no value" + where);
-                }
-                value = "true";
-            } else if (value == null) {
-                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-                    throw new ConfigException("--" + name + " needs a value: " + o.value() + where);
-                }
-                value = args.get(++i);
-            }
-            out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-        }
-        return out;
-    }
-
-    private static Map<String, List<String>> readFile(Path file) throws ConfigException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-        List<String> args = new ArrayList<>();
-        for (String raw : lines) {
-            String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            String name = (eq < 0 ? line : line.substring(0, eq)).strip();
-            args.add("--" + name);
-            if (eq >= 0) {
-                args.add(line.substring(eq + 1).strip());
-            }
-        }
-        Map<String, List<String>> out = read(args, " in " + file);
-        if (out.containsKey("config")) {
-            throw new ConfigException("config file " + file + " names another config file; nesting is not supported");
-        }
-        return out;
-    }
-
-    private static Option option(String name, String where) throws ConfigException {
-        for (Option o : OPTIONS) {
-            if (o.name().equals(name)) {
-                return o;
-            }
-        }
-        throw new ConfigException("unknown option --" + name + where + " (see --help)");
-    }
-
-    private static String single(Map<String, List<String>> m, String name) throws ConfigException {
-        List<String> v = m.get(name);
-        if (v.size() > 1) {
-            throw new ConfigException("--" + name + " is given " + v.size() + " times; it takes one value");
-        }
-        return v.get(0);
     }
 
     private void apply(Map<String, List<String>> m) throws ConfigException {
@@ -280,7 +197,7 @@ public final class PoolConfig {
         }
         bind = m.containsKey("bind") ? address("bind", single(m, "bind")) : null;
         if (m.containsKey("port")) {
-            ports = ports("port", m.get("port"));
+            ports = CommandLine.ports("port", m.get("port"));
         }
         if (m.containsKey("chain")) {
             chain = choice("chain", single(m, "chain"), Chain.class);
@@ -342,10 +259,10 @@ public final class PoolConfig {
             demoBlockInterval = Duration.ofMillis((long) (s * 1000));
         }
         if (m.containsKey("tls-port")) {
-            tlsPorts = ports("tls-port", m.get("tls-port"));
+            tlsPorts = CommandLine.ports("tls-port", m.get("tls-port"));
         }
         if (m.containsKey("sv2-port")) {
-            sv2Ports = ports("sv2-port", m.get("sv2-port"));
+            sv2Ports = CommandLine.ports("sv2-port", m.get("sv2-port"));
         }
         sv2AuthorityKey = m.containsKey("sv2-authority-key") ? Path.of(single(m, "sv2-authority-key")) : null;
         if (m.containsKey("sv2-certificate-hours")) {
@@ -544,103 +461,10 @@ public final class PoolConfig {
         return all;
     }
 
-    private static List<Port> ports(String flag, List<String> values) throws ConfigException {
-        List<Port> out = new ArrayList<>();
-        for (String v : values) {
-            for (String item : v.split(",")) {
-                String s = item.strip();
-                int colon = s.indexOf(':');
-                int port = port(flag, colon < 0 ? s : s.substring(0, colon));
-                Difficulty d = null;
-                if (colon >= 0) {
-                    try {
-                        d = difficulty(flag, s.substring(colon + 1));
-                    } catch (ConfigException e) {
-                        throw new ConfigException("--" + flag + " " + s + ": a difficulty is a positive number like 1024 or 0.001");
-                    }
-                }
-                out.add(new Port(port, d));
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    private static int port(String flag, String v) throws ConfigException {
-        try {
-            int p = Integer.parseInt(v.strip());
-            if (p >= 0 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new ConfigException("--" + flag + " " + v + ": a port is a number 1..65535 (0: any free port)");
-    }
-
-    private static Difficulty difficulty(String flag, String v) throws ConfigException {
-        try {
-            Difficulty d = Difficulty.of(v.strip());
-            if (d.toDouble() > 0) {
-                return d;
-            }
-        } catch (IllegalArgumentException e) {
-            // fall through to the message
-        }
-        throw new ConfigException("--" + flag + " " + v + ": a difficulty is a positive number like 1024 or 0.001");
-    }
-
-    private static double number(String flag, String v, double min, double max) throws ConfigException {
-        try {
-            double d = Double.parseDouble(v.strip());
-            if (d >= min && d <= max) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new ConfigException("--" + flag + " " + v + ": expected a number " + fmt(min) + ".." + fmt(max));
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
-    }
-
-    private static <E extends Enum<E>> E choice(String flag, String v, Class<E> type) throws ConfigException {
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(v.strip())) {
-                return e;
-            }
-        }
-        List<String> allowed = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            allowed.add(e.name().toLowerCase(Locale.ROOT));
-        }
-        throw new ConfigException("--" + flag + " " + v + ": use " + String.join(" or ", allowed));
-    }
-
-    private static InetAddress address(String flag, String v) throws ConfigException {
-        try {
-            return InetAddress.getByName(v.strip());
-        } catch (UnknownHostException e) {
-            throw new ConfigException("--" + flag + " " + v + " is not an address of this machine");
-        }
-    }
-
     /** The help text: every flag with its default. */
     public static String help() {
-        StringBuilder b = new StringBuilder("Usage: java -jar stratum-example-pool.jar [options]\n\n"
+        return FLAGS.help("Usage: java -jar stratum-example-pool.jar [options]\n\n"
                 + "A Stratum V1 pool for Bitcoin miners (stratum4j). With no options it serves its embedded demo chain on port 3333.\n\n");
-        for (Option o : OPTIONS) {
-            String head = "  --" + o.name() + (o.value() == null ? "" : " " + o.value());
-            b.append(head);
-            b.append(" ".repeat(Math.max(2, 44 - head.length())));
-            b.append(o.help());
-            if (!o.fallback().isEmpty()) {
-                b.append(" (default: ").append(o.fallback()).append(')');
-            }
-            b.append('\n');
-        }
-        return b.toString();
     }
 
     /** Whether {@code --help} was asked for. */

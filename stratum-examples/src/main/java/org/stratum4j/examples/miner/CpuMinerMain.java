@@ -1,10 +1,7 @@
 package org.stratum4j.examples.miner;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.stratum4j.core.sv2.noise.XOnlyPublicKey;
 import org.stratum4j.examples.pool.PoolMain;
 import org.stratum4j.transport.nio.ClientTls;
 
@@ -73,28 +70,21 @@ public final class CpuMinerMain {
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
-            URI uri = URI.create(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("stratum+tcp") && !scheme.equals("stratum+ssl") && !scheme.equals("stratum2+tcp")
-                    || uri.getHost() == null || uri.getPort() < 0) {
-                throw new IllegalArgumentException("--url " + url + " must look like stratum+tcp://host:port, stratum+ssl://host:port"
-                        + " or stratum2+tcp://host:port/KEY");
+            PoolUrl pool;
+            try {
+                pool = PoolUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--url " + e.getMessage());
             }
             Miner miner;
-            InetSocketAddress at = new InetSocketAddress(uri.getHost(), uri.getPort());
-            if (scheme.equals("stratum2+tcp")) {
-                String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-                if (key.isEmpty()) {
-                    throw new IllegalArgumentException("--url " + url + ": a stratum2+tcp URL ends with the pool's authority key"
-                            + " (stratum2+tcp://host:port/KEY)");
-                }
-                miner = new Sv2CpuMiner(at, XOnlyPublicKey.fromBase58Check(key), user, threads);
+            if (pool.v2()) {
+                miner = new Sv2CpuMiner(pool.address(), pool.authority(), user, threads);
             } else {
                 ClientTls tls = null;
-                if (scheme.equals("stratum+ssl")) {
+                if (pool.tls()) {
                     tls = insecure ? ClientTls.insecureTrustAll() : trust != null ? ClientTls.trusting(trust) : ClientTls.systemTrust();
                 }
-                miner = new CpuMiner(at, tls, user, password, threads, workSwitch);
+                miner = new CpuMiner(pool.address(), tls, user, password, threads, workSwitch);
             }
             try {
                 miner.start();

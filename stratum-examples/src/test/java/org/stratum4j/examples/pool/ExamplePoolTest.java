@@ -13,13 +13,7 @@ import org.stratum4j.examples.testing.TestPools;
 class ExamplePoolTest {
 
     static void await(BooleanSupplier condition, long seconds, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        TestPools.await(condition, seconds, what);
     }
 
     static ExamplePool pool(String... extra) throws ConfigException {

@@ -26,6 +26,17 @@ public final class TestPools {
         return ExamplePool.start(PoolConfig.parse(args.toArray(String[]::new)));
     }
 
+    /** Waits until {@code condition} holds, polling every 20 ms; fails after {@code seconds} naming {@code what}. */
+    public static void await(java.util.function.BooleanSupplier condition, long seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** The command that runs {@link PoolMain} with {@code args} in a child JVM on this test's class path. */
     public static List<String> childCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",

@@ -8,7 +8,9 @@
 # Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS,
 # POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…"),
 # POOL_DIFFICULTY (default 1024; 0.0000000001 makes every random share acceptable),
-# PROTOCOL (v1, default, or v2: the generator's connections speak Stratum V2 to a --sv2-port).
+# PROTOCOL (v1, default, or v2: the generator's connections speak Stratum V2 to a --sv2-port),
+# VIA_PROXY=1 (the generator's miners connect to a mining proxy, ProxyMain, in front of the pool:
+# one upstream connection; /stats and memory figures are then the proxy's; PROXY_JAVA_OPTS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=stratum-examples/target/stratum-example-pool.jar
@@ -30,7 +32,8 @@ stats=${STATS_PORT:-18080}
 pool_args=(--bind 127.0.0.1 --port "$port" --stats-port "$stats" --mode pool
   --payout-address bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff off
   --ban-threshold 0 --max-connections 20000)
-load_args=(--stats-url "http://127.0.0.1:$stats/stats" --warmup-seconds "$warmup" --seconds "$measured")
+load_args=(--warmup-seconds "$warmup" --seconds "$measured")
+stats_url="http://127.0.0.1:$stats/stats"
 protocol=${PROTOCOL:-v1}
 pool_log="${TMPDIR:-/tmp}/stratum4j-load-pool.log"
 if [[ $protocol == v2 ]]; then
@@ -71,7 +74,35 @@ if [[ $protocol == v2 ]]; then
   # The V2 URL carries the pool's authority key, which the banner prints.
   url=$(grep -o 'stratum2+tcp://[^ ]*' "$pool_log" | head -1)
 fi
-load_args+=(--url "$url")
+if [[ ${VIA_PROXY:-0} == 1 ]]; then
+  if [[ $protocol == v2 ]]; then
+    echo "VIA_PROXY serves Stratum V1 miners; use PROTOCOL=v1" >&2
+    exit 2
+  fi
+  proxy_port=${PROXY_PORT:-13335}
+  proxy_stats=${PROXY_STATS_PORT:-18081}
+  proxy_log="${TMPDIR:-/tmp}/stratum4j-load-proxy.log"
+  # The proxy judges at the pool's difficulty, never bans, and mines upstream as the pool's payout address.
+  # shellcheck disable=SC2086
+  java ${PROXY_JAVA_OPTS:-} -cp "$jar" org.stratum4j.examples.proxy.ProxyMain --upstream "$url" \
+    --upstream-user bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --bind 127.0.0.1 --port "$proxy_port" --stats-port "$proxy_stats" \
+    --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff-max "$difficulty" --ban-threshold 0 > "$proxy_log" 2>&1 &
+  proxy=$!
+  trap 'kill $proxy $pool 2>/dev/null; wait $proxy $pool 2>/dev/null || true; rm -f "$run_jar"' EXIT
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$proxy_stats/health" > /dev/null 2>&1 && break
+    sleep 0.2
+  done
+  if ! curl -sf "http://127.0.0.1:$proxy_stats/health" > /dev/null 2>&1; then
+    echo "the proxy did not get work from the pool:" >&2
+    cat "$proxy_log" >&2
+    exit 1
+  fi
+  url="stratum+tcp://127.0.0.1:$proxy_port"
+  stats_url="http://127.0.0.1:$proxy_stats/stats"
+  protocol="v1 via the proxy"
+fi
+load_args+=(--url "$url" --stats-url "$stats_url")
 echo "scenario $scenario ($protocol): $(java -version 2>&1 | head -1), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 # shellcheck disable=SC2086
 java ${LOADGEN_JAVA_OPTS:-} -cp "$jar" org.stratum4j.examples.loadgen.LoadGenMain "${load_args[@]}"

@@ -212,6 +212,19 @@ public final class CommandLine {
         }
     }
 
+    /** A whole number within {@code min..max}. */
+    public static int whole(String flag, String v, int min, int max) throws ConfigException {
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new ConfigException("--" + flag + " " + v + ": expected a whole number " + min + ".." + max);
+    }
+
     /** {@code usage} followed by every flag with its default. */
     public String help(String usage) {
         StringBuilder b = new StringBuilder(usage);

@@ -6,6 +6,7 @@ import static org.stratum4j.examples.pool.CommandLine.difficulty;
 import static org.stratum4j.examples.pool.CommandLine.number;
 import static org.stratum4j.examples.pool.CommandLine.port;
 import static org.stratum4j.examples.pool.CommandLine.single;
+import static org.stratum4j.examples.pool.CommandLine.whole;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -384,18 +385,6 @@ public final class PoolConfig {
             // fall through to the message
         }
         throw new ConfigException("--" + flag + " " + v + ": expected a number " + min + ".." + max);
-    }
-
-    private static int whole(String flag, String v, int min, int max) throws ConfigException {
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new ConfigException("--" + flag + " " + v + ": expected a whole number " + min + ".." + max);
     }
 
     /** Rules that involve several settings. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.engine.Authorizer;
+import org.stratum4j.core.engine.BanPolicy;
 import org.stratum4j.core.engine.PoolEngine;
 import org.stratum4j.core.engine.Vardiff;
 import org.stratum4j.core.job.CoinbaseBuilder;
@@ -103,6 +105,8 @@ public final class Proxy implements AutoCloseable {
                 .initialDifficulty(c.difficulty)
                 .authorizer(c.perMinerWorkers ? upstreamAuthorizer(upstreams, c.upstreamUser) : Authorizer.acceptWellFormed())
                 .shareSink(poolStats)
+                .banPolicy(c.banThreshold == 0 ? BanPolicy.never()
+                        : BanPolicy.invalidShares(c.banThreshold, 0.9, Duration.ofMinutes(1), Duration.ofMinutes(10)))
                 .build();
         StratumServer.Builder sb = StratumServer.builder(engine).maxConnections(c.maxConnections);
         for (PoolConfig.Port p : c.ports) {

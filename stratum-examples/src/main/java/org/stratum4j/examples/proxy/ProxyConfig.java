@@ -5,6 +5,7 @@ import static org.stratum4j.examples.pool.CommandLine.difficulty;
 import static org.stratum4j.examples.pool.CommandLine.number;
 import static org.stratum4j.examples.pool.CommandLine.port;
 import static org.stratum4j.examples.pool.CommandLine.single;
+import static org.stratum4j.examples.pool.CommandLine.whole;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -52,6 +53,8 @@ public final class ProxyConfig {
             new Option("stats-port", "PORT", "none", "serve /stats, /metrics and /health (HTTP) on this port"),
             new Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on"),
             new Option("max-connections", "N", "65536", "miners connected at once (at most 65,536: each gets a 2-byte index)"),
+            new Option("ban-threshold", "N", "100", "refuse an address for 10 minutes once a connection sends N rejected shares in a"
+                    + " minute that are 90% or more of its shares; 0 never bans"),
             new Option("config", "FILE", "none", "read name = value lines (these flags without dashes) from FILE"),
             new Option("help", null, "", "print this help and exit")));
 
@@ -78,6 +81,7 @@ public final class ProxyConfig {
     Integer statsPort;
     InetAddress statsBind;
     int maxConnections = 1 << (8 * INDEX_BYTES);
+    int banThreshold = 100;
 
     private ProxyConfig() {
     }
@@ -165,7 +169,7 @@ public final class ProxyConfig {
             }
         }
         if (m.containsKey("miner-extranonce2-size")) {
-            minerExtranonce2Size = (int) number("miner-extranonce2-size", single(m, "miner-extranonce2-size"), 2, 8);
+            minerExtranonce2Size = whole("miner-extranonce2-size", single(m, "miner-extranonce2-size"), 2, 8);
         }
         if (m.containsKey("version-mask")) {
             String v = single(m, "version-mask").strip();
@@ -181,7 +185,10 @@ public final class ProxyConfig {
         statsPort = m.containsKey("stats-port") ? port("stats-port", single(m, "stats-port")) : null;
         statsBind = m.containsKey("stats-bind") ? address("stats-bind", single(m, "stats-bind")) : InetAddress.getLoopbackAddress();
         if (m.containsKey("max-connections")) {
-            maxConnections = (int) number("max-connections", single(m, "max-connections"), 1, 1L << (8 * INDEX_BYTES));
+            maxConnections = whole("max-connections", single(m, "max-connections"), 1, 1 << (8 * INDEX_BYTES));
+        }
+        if (m.containsKey("ban-threshold")) {
+            banThreshold = whole("ban-threshold", single(m, "ban-threshold"), 0, 1_000_000);
         }
     }
 

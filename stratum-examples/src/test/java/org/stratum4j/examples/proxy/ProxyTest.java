@@ -270,6 +270,6 @@ class ProxyTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
                 "--difficulty", "0.5")).hasMessage("--difficulty 0.5 is outside --vardiff-min 1; lower --vardiff-min or raise the difficulty");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
-                "--miner-extranonce2-size", "1")).hasMessageContaining("--miner-extranonce2-size 1: expected a number 2..8");
+                "--miner-extranonce2-size", "1")).hasMessageContaining("--miner-extranonce2-size 1: expected a whole number 2..8");
     }
 }

@@ -82,6 +82,11 @@ public final class ExtranonceSplit {
         return upstreamExtranonce1.clone();
     }
 
+    /** Bytes of the upstream's extranonce2. */
+    public int upstreamExtranonce2Size() {
+        return upstreamExtranonce2Size;
+    }
+
     /** Bytes of each miner's extranonce1: the index. */
     public int minerExtranonce1Size() {
         return indexBytes;

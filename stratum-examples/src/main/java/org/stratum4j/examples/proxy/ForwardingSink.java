@@ -78,20 +78,19 @@ final class ForwardingSink implements ShareSink {
             LOG.info("block candidate {} by {} on upstream job {}: forwarding to {}", e.hash().toDisplayHex(), e.worker(),
                     work.upstreamJob().jobId(), session.url());
         }
-        return session.submit(worker, work.upstreamJob().jobId(), extranonce2, e.ntime(), e.nonce(), mask == 0 ? null : e.version() & mask)
-                .handle((r, failure) -> {
-                    if (failure != null) {
-                        miner.upstreamRejected.increment();
-                        throw new ShareRefusedException(StratumError.other("the upstream pool did not answer ("
-                                + Upstream.rootMessage(failure) + "); the share was not counted"));
-                    }
-                    if (r.isTrue()) {
-                        miner.upstreamAccepted.increment();
-                        return null;
-                    }
-                    miner.upstreamRejected.increment();
-                    throw new ShareRefusedException(r.error() != null ? r.error() : StratumError.other("the upstream pool said false"));
-                });
+        return session.submit(worker, work, extranonce2, e.ntime(), e.nonce(), e.version()).handle((refused, failure) -> {
+            if (failure != null) {
+                miner.upstreamRejected.increment();
+                throw new ShareRefusedException(StratumError.other("the upstream pool did not answer ("
+                        + Upstream.rootMessage(failure) + "); the share was not counted"));
+            }
+            if (refused == null) {
+                miner.upstreamAccepted.increment();
+                return null;
+            }
+            miner.upstreamRejected.increment();
+            throw new ShareRefusedException(refused);
+        });
     }
 
     /**

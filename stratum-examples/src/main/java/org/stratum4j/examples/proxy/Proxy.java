@@ -149,12 +149,12 @@ public final class Proxy implements AutoCloseable {
                 return CompletableFuture.completedFuture(Authorizer.Result.refused("no upstream pool is connected; try again shortly"));
             }
             String name = ForwardingSink.upstreamWorker(account, request.worker());
-            return u.authorize(name).handle((r, e) -> {
+            return u.authorize(name).handle((refused, e) -> {
                 if (e != null) {
                     return Authorizer.Result.refused("the upstream pool did not answer: " + Upstream.rootMessage(e));
                 }
-                return r.isTrue() ? Authorizer.Result.OK
-                        : Authorizer.Result.refused("the upstream pool refused " + name + (r.error() == null ? "" : ": " + r.error().message()));
+                return refused == null ? Authorizer.Result.OK : Authorizer.Result.refused("the upstream pool refused " + name + ": "
+                        + refused.message());
             });
         };
     }

@@ -29,7 +29,7 @@ public final class ProxyConfig {
 
     private static final CommandLine FLAGS = new CommandLine(List.of(
             new Option("upstream", "URL[,URL…]", "none", "the pools, in order: primary, then backups (stratum+tcp://HOST:PORT,"
-                    + " stratum+ssl://HOST:PORT); required"),
+                    + " stratum+ssl://HOST:PORT, or stratum2+tcp://HOST:PORT/KEY: one Stratum V2 extended channel); required"),
             new Option("upstream-user", "NAME", "none", "the account (worker name) the proxy mines as upstream; required"),
             new Option("upstream-password", "PASSWORD", "x", "its password"),
             new Option("per-miner-workers", null, "", "authorize each miner upstream as NAME.MINER (MINER: its worker name after the"
@@ -109,12 +109,7 @@ public final class ProxyConfig {
         for (String v : m.get("upstream")) {
             for (String item : v.split(",")) {
                 try {
-                    PoolUrl u = PoolUrl.parse(item);
-                    if (u.v2()) {
-                        throw new ConfigException("--upstream " + item + ": Stratum V2 upstreams are not supported yet; use a"
-                                + " stratum+tcp:// or stratum+ssl:// URL");
-                    }
-                    urls.add(u);
+                    urls.add(PoolUrl.parse(item));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException("--upstream " + e.getMessage());
                 }
@@ -132,6 +127,10 @@ public final class ProxyConfig {
             upstreamPassword = single(m, "upstream-password");
         }
         perMinerWorkers = m.containsKey("per-miner-workers");
+        if (perMinerWorkers && upstreams.stream().anyMatch(PoolUrl::v2)) {
+            throw new ConfigException("--per-miner-workers needs Stratum V1 upstreams: a Stratum V2 channel has one user, so the"
+                    + " proxy mines as --upstream-user there");
+        }
         if (m.containsKey("upstream-timeout")) {
             upstreamTimeout = seconds("upstream-timeout", single(m, "upstream-timeout"));
         }

@@ -134,7 +134,7 @@ final class UpstreamSwitch implements Upstream.Events, AutoCloseable {
     }
 
     private Upstream open(int index) {
-        return new Upstream(urls.get(index), ++sessions, settings, clock, this);
+        return Upstream.of(urls.get(index), ++sessions, settings, clock, this);
     }
 
     private void attempted(Upstream u, int index, Throwable failure) {

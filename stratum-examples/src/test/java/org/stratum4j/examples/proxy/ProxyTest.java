@@ -173,6 +173,36 @@ class ProxyTest {
         }
     }
 
+    @Test
+    void v1MinersMineOnAV2PoolThroughOneExtendedChannel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (ExamplePool pool = TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", "0", "--sv2-port", "0",
+                "--sv2-authority-key", dir.resolve("authority.key").toString(), "--demo-network-difficulty", "0.002",
+                "--difficulty", UPSTREAM_DIFFICULTY, "--vardiff", "off", "--vardiff-min", UPSTREAM_DIFFICULTY});
+             Proxy proxy = proxy(pool.sv2Urls().get(0))) {
+            await(() -> proxy.upstream().isPresent(), 30, "the proxy on the V2 pool");
+            Difficulty upstream = Difficulty.of(UPSTREAM_DIFFICULTY);
+            try (Hand hand = new Hand(proxy.boundAddresses().get(0), "bitaxe", true)) {
+                Notify job = hand.nextJob();
+                // Rolled version bits through the extended channel: the pool checks the full version.
+                long before = pool.engine().stats().accepted();
+                assertThat(hand.share("bitaxe", job, job.version() | 0x0001e000, upstream, null).isTrue()).isTrue();
+                assertThat(pool.engine().stats().accepted()).isEqualTo(before + 1);
+                assertThat(hand.last.call().error().code()).as("the same share again").isEqualTo(22);
+            }
+            try (CpuMiner rig = new CpuMiner(proxy.boundAddresses().get(0), null, "farm.rig1", "x", 1)) {
+                rig.start();
+                var demo = pool.demoChain().orElseThrow();
+                long blocksBefore = demo.blocksAccepted();
+                await(() -> rig.accepted() >= 5 && demo.blocksAccepted() > blocksBefore && upstreamAccepted(proxy, "farm.rig1") >= 2,
+                        240, "shares and a block through the V2 channel; " + proxy.miners());
+            }
+            // The pool saw one V2 connection with one channel, and counted what the proxy says it accepted.
+            await(() -> pool.engine().stats().accepted() == proxy.miners().values().stream()
+                    .mapToLong(MinerBook.Counts::upstreamAccepted).sum(), 10, "the pool's count to match the proxy's");
+            assertThat(pool.engine().stats().sessions()).isZero();
+        }
+    }
+
     static long upstreamAccepted(Proxy proxy, String worker) {
         MinerBook.Counts c = proxy.miners().get(worker);
         return c == null ? 0 : c.upstreamAccepted();

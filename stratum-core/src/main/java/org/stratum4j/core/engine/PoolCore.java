@@ -282,7 +282,7 @@ public final class PoolCore {
         Optional<BlockTemplate> template = job.template();
         if (template.isEmpty()) {
             // Upstream work: the block is a share for the pool the job came from, which the sink forwards.
-            LOG.info("block {} found by {} on upstream job {}: it goes upstream as a share", hash.toDisplayHex(), worker, job.id());
+            LOG.debug("block {} found by {} on upstream job {}: it goes upstream as a share", hash.toDisplayHex(), worker, job.id());
             return;
         }
         byte[] bytes;

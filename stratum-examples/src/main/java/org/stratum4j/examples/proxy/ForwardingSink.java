@@ -79,6 +79,10 @@ final class ForwardingSink implements ShareSink {
                     work.upstreamJob().jobId(), session.url());
         }
         return session.submit(worker, work, extranonce2, e.ntime(), e.nonce(), e.version()).handle((refused, failure) -> {
+            if (e.block()) {
+                LOG.info("block candidate {}: {}", e.hash().toDisplayHex(), failure != null ? "no answer from upstream ("
+                        + Upstream.rootMessage(failure) + ")" : refused == null ? "accepted upstream" : "refused upstream: " + refused);
+            }
             if (failure != null) {
                 miner.upstreamRejected.increment();
                 throw new ShareRefusedException(StratumError.other("the upstream pool did not answer ("

@@ -97,4 +97,31 @@ public final class ScriptNumber {
         }
         return pushNumber(height);
     }
+
+    /**
+     * The height a coinbase scriptSig starts with (BIP34), read back from the push at
+     * {@code offset}: OP_0, OP_1..OP_16, or a push of 1 to 8 bytes of a non-negative number; empty
+     * when the bytes there are none of those or run past the end. What a miner or proxy that only
+     * sees coinb1 uses to know the block's height.
+     */
+    public static java.util.OptionalLong readBip34Height(byte[] script, int offset) {
+        if (offset < 0 || offset >= script.length) {
+            return java.util.OptionalLong.empty();
+        }
+        int op = script[offset] & 0xFF;
+        if (op == OP_0) {
+            return java.util.OptionalLong.of(0);
+        }
+        if (op >= OP_1 && op < OP_1 + 16) {
+            return java.util.OptionalLong.of(op - OP_1 + 1);
+        }
+        if (op < 1 || op > 8 || offset + 1 + op > script.length || (script[offset + op] & 0x80) != 0) {
+            return java.util.OptionalLong.empty();
+        }
+        long value = 0;
+        for (int i = op; i >= 1; i--) {
+            value = value << 8 | (script[offset + i] & 0xFF);
+        }
+        return java.util.OptionalLong.of(value);
+    }
 }

@@ -167,4 +167,18 @@ public final class Coinbase {
         return "Coinbase[coinb1=" + Hex.encode(coinb1) + ", extranonce " + extranonce1Size + "+" + extranonce2Size
                 + ", coinb2=" + Hex.encode(coinb2) + "]";
     }
+
+    /**
+     * The block height in a coinbase's first half (BIP34), as a miner or proxy that has only
+     * {@code coinb1} reads it: the first push of the only input's scriptSig. Empty when coinb1 is
+     * not a one-input transaction's start or the push is not a height.
+     */
+    public static java.util.OptionalLong bip34Height(byte[] coinb1) {
+        // version (4) | input count (1: a coinbase has one) | previous output (36) | scriptSig length (< 0xfd: at most 100 bytes)
+        int counted = 4;
+        if (coinb1.length < counted + 1 + 36 + 2 || coinb1[counted] != 1 || (coinb1[counted + 1 + 36] & 0xFF) >= 0xfd) {
+            return java.util.OptionalLong.empty();
+        }
+        return org.stratum4j.core.bitcoin.ScriptNumber.readBip34Height(coinb1, counted + 1 + 36 + 1);
+    }
 }

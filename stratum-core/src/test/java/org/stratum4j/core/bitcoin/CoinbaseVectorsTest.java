@@ -36,6 +36,29 @@ class CoinbaseVectorsTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> theHeightIsReadBackFromTheCoinbasesStart() {
+        return Json.maps(FILE, "vectors").stream().filter(v -> v.containsKey("bip34_height")).map(v -> dynamicTest((String) v.get("name"), () -> {
+            byte[] coinbase = Hex.decode((String) v.get("coinbase_hex_without_witness"));
+            assertThat(org.stratum4j.core.job.Coinbase.bip34Height(coinbase)).hasValue(((Json.Num) v.get("bip34_height")).asLong());
+            // coinb1 as a pool cuts it: everything up to a few bytes into the scriptSig is enough.
+            assertThat(org.stratum4j.core.job.Coinbase.bip34Height(java.util.Arrays.copyOf(coinbase, 42 + 4)))
+                    .hasValue(((Json.Num) v.get("bip34_height")).asLong());
+        }));
+    }
+
+    @Test
+    void smallHeightsAreOpcodesAndAnythingElseIsNoHeight() {
+        for (long h : new long[] {0, 1, 16, 17, 127, 128, 255, 256, 32_767, 32_768, 8_388_607, 8_388_608, 900_000}) {
+            byte[] script = ScriptNumber.bip34HeightPush(h);
+            assertThat(ScriptNumber.readBip34Height(script, 0)).as("height %d", h).hasValue(h);
+        }
+        assertThat(ScriptNumber.readBip34Height(Hex.decode("03a0bb"), 0)).as("push past the end").isEmpty();
+        assertThat(ScriptNumber.readBip34Height(Hex.decode("0180"), 0)).as("negative").isEmpty();
+        assertThat(ScriptNumber.readBip34Height(Hex.decode("4c01"), 0)).as("PUSHDATA1").isEmpty();
+        assertThat(org.stratum4j.core.job.Coinbase.bip34Height(new byte[10])).isEmpty();
+    }
+
+    @TestFactory
     Stream<DynamicTest> witnessCommitmentFromAllWtxids() {
         return Json.maps(FILE, "vectors").stream().filter(v -> v.containsKey("witness_commitment")).map(v -> dynamicTest((String) v.get("name"), () -> {
             List<Sha256Hash> wtxids = Json.strings(v, "wtxids").stream().map(Sha256Hash::fromDisplayHex).collect(Collectors.toList());

@@ -9,6 +9,7 @@ import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.engine.ShareEvent;
 import org.stratum4j.core.engine.ShareRefusedException;
 import org.stratum4j.core.engine.ShareSink;
+import org.stratum4j.core.job.Coinbase;
 import org.stratum4j.core.protocol.StratumError;
 
 /**
@@ -30,8 +31,16 @@ final class ForwardingSink implements ShareSink {
     private final MinerBook miners;
     private final String account;
     private final boolean perMinerWorkers;
+    private final BlockSeen blocks;
 
-    ForwardingSink(UpstreamSwitch upstreams, MinerBook miners, String account, boolean perMinerWorkers) {
+    /** Where a block candidate's fate goes (the dashboard). */
+    interface BlockSeen {
+        /** A block candidate at {@code height} (-1 when unknown) went upstream and got {@code status}. */
+        void block(long height, String hashHex, String worker, String status);
+    }
+
+    ForwardingSink(UpstreamSwitch upstreams, MinerBook miners, String account, boolean perMinerWorkers, BlockSeen blocks) {
+        this.blocks = blocks;
         this.upstreams = upstreams;
         this.miners = miners;
         this.account = account;
@@ -80,8 +89,10 @@ final class ForwardingSink implements ShareSink {
         }
         return session.submit(worker, work, extranonce2, e.ntime(), e.nonce(), e.version()).handle((refused, failure) -> {
             if (e.block()) {
-                LOG.info("block candidate {}: {}", e.hash().toDisplayHex(), failure != null ? "no answer from upstream ("
-                        + Upstream.rootMessage(failure) + ")" : refused == null ? "accepted upstream" : "refused upstream: " + refused);
+                String status = failure != null ? "no answer from upstream (" + Upstream.rootMessage(failure) + ")"
+                        : refused == null ? "accepted upstream" : "refused upstream: " + refused.message();
+                LOG.info("block candidate {}: {}", e.hash().toDisplayHex(), status);
+                blocks.block(Coinbase.bip34Height(work.upstreamJob().coinb1()).orElse(-1), e.hash().toDisplayHex(), e.worker(), status);
             }
             if (failure != null) {
                 miner.upstreamRejected.increment();

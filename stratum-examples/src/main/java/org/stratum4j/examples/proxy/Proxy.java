@@ -14,13 +14,18 @@ import org.slf4j.LoggerFactory;
 import org.stratum4j.core.engine.Authorizer;
 import org.stratum4j.core.engine.BanPolicy;
 import org.stratum4j.core.engine.PoolEngine;
+import org.stratum4j.core.engine.ShareSink;
 import org.stratum4j.core.engine.Vardiff;
+import org.stratum4j.core.job.Coinbase;
 import org.stratum4j.core.job.CoinbaseBuilder;
+import org.stratum4j.core.protocol.Notify;
 import org.stratum4j.core.proxy.ExtranonceSplit;
 import org.stratum4j.examples.pool.ConfigException;
 import org.stratum4j.examples.pool.PoolConfig;
 import org.stratum4j.examples.stats.PoolStats;
 import org.stratum4j.examples.stats.StatsServer;
+import org.stratum4j.examples.web.MemoryDashboard;
+import org.stratum4j.examples.web.WebServer;
 import org.stratum4j.transport.nio.ClientGroup;
 import org.stratum4j.transport.nio.ClientTls;
 import org.stratum4j.transport.nio.Listener;
@@ -45,9 +50,11 @@ public final class Proxy implements AutoCloseable {
     private final StratumServer server;
     private final MinerBook miners;
     private final StatsServer stats;
+    private final WebServer web;
 
     private Proxy(ProxyConfig config, ClientGroup clients, UpstreamSwitch upstreams, PoolEngine engine, StratumServer server,
-                  MinerBook miners, StatsServer stats) {
+                  MinerBook miners, StatsServer stats, WebServer web) {
+        this.web = web;
         this.config = config;
         this.clients = clients;
         this.upstreams = upstreams;
@@ -81,13 +88,28 @@ public final class Proxy implements AutoCloseable {
                 ProxyConfig.INDEX_BYTES, tls, c.upstreamTimeout);
         PoolEngine[] engineRef = new PoolEngine[1];
         StratumServer[] serverRef = new StratumServer[1];
+        // The dashboard sits in the sink chain behind the forwarding sink it also hears blocks from.
+        MemoryDashboard[] board = new MemoryDashboard[1];
         UpstreamSwitch upstreams = new UpstreamSwitch(c.upstreams, settings, c.upstreamTimeout, c.returnAfter, clients, clock, job -> {
+            MemoryDashboard d = board[0];
+            if (d != null) {
+                Notify n = job.notifyMessage();
+                Coinbase.bip34Height(n.coinb1()).ifPresent(h -> d.chainTip(h - 1, n.nbits().difficulty()));
+            }
             if (serverRef[0] != null) {
                 serverRef[0].announce(engineRef[0].announce(job));
             }
         });
         MinerBook miners = new MinerBook();
-        PoolStats poolStats = new PoolStats(clock, new ForwardingSink(upstreams, miners, c.upstreamUser, c.perMinerWorkers), null);
+        ShareSink forwarding = new ForwardingSink(upstreams, miners, c.upstreamUser, c.perMinerWorkers, (height, hash, worker, status) -> {
+            MemoryDashboard d = board[0];
+            if (d != null) {
+                d.block(height, hash, worker, status);
+            }
+        });
+        MemoryDashboard dashboard = c.webPort == null ? null : new MemoryDashboard(clock, forwarding);
+        board[0] = dashboard;
+        PoolStats poolStats = new PoolStats(clock, dashboard == null ? forwarding : dashboard, null);
         Vardiff.Builder vardiff = Vardiff.builder().secondsPerShare(c.vardiffSecondsPerShare).minimum(c.vardiffMin);
         if (c.vardiffMax != null) {
             vardiff.maximum(c.vardiffMax);
@@ -133,10 +155,26 @@ public final class Proxy implements AutoCloseable {
                 throw new ConfigException(e.getMessage());
             }
         }
+        WebServer web = null;
+        if (dashboard != null) {
+            dashboard.software(engine::minerSoftware);
+            InetSocketAddress at = c.webBind == null ? new InetSocketAddress(c.webPort) : new InetSocketAddress(c.webBind, c.webPort);
+            try {
+                // A farm names its miners as it likes (the server still keeps names to safe characters), not by address.
+                web = WebServer.start(at, dashboard, clock, c.webTitle, name -> true);
+            } catch (IOException e) {
+                server.close();
+                if (stats != null) {
+                    stats.close();
+                }
+                clients.close();
+                throw new ConfigException("--web-port " + c.webPort + ": " + e.getMessage());
+            }
+        }
         engineRef[0] = engine;
         serverRef[0] = server;
         upstreams.start();
-        Proxy proxy = new Proxy(c, clients, upstreams, engine, server, miners, stats);
+        Proxy proxy = new Proxy(c, clients, upstreams, engine, server, miners, stats, web);
         proxy.banner();
         return proxy;
     }
@@ -215,6 +253,10 @@ public final class Proxy implements AutoCloseable {
         }
         LOG.info("upstream pools, in order: {}; mining as {}{}", config.upstreams, config.upstreamUser,
                 config.perMinerWorkers ? ".MINER for each miner" : "");
+        if (web != null) {
+            LOG.info("dashboard on http://{}:{}/", web.address().getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                    : web.address().getAddress().getHostAddress(), web.address().getPort());
+        }
         if (stats != null) {
             LOG.info("stats on http://{}:{}/stats (also /metrics, /health)", stats.address().getAddress().getHostAddress(),
                     stats.address().getPort());
@@ -241,6 +283,11 @@ public final class Proxy implements AutoCloseable {
         return upstreams.switches();
     }
 
+    /** The dashboard's address, when there is one. */
+    public Optional<InetSocketAddress> webAddress() {
+        return Optional.ofNullable(web).map(WebServer::address);
+    }
+
     /** The engine judging the miners' shares. */
     public PoolEngine engine() {
         return engine;
@@ -256,6 +303,9 @@ public final class Proxy implements AutoCloseable {
         server.close();
         if (stats != null) {
             stats.close();
+        }
+        if (web != null) {
+            web.close();
         }
         upstreams.close();
         clients.close();

@@ -52,6 +52,10 @@ public final class ProxyConfig {
             new Option("version-mask", "HEX", "1fffe000", "version-rolling bits asked for upstream and offered to miners (0: none)"),
             new Option("stats-port", "PORT", "none", "serve /stats, /metrics and /health (HTTP) on this port"),
             new Option("stats-bind", "ADDRESS", "127.0.0.1", "address the stats port listens on"),
+            new Option("web-port", "PORT", "none", "the farm's dashboard: hashrate, workers by name (/miner/NAME for NAME.*), blocks"
+                    + " found and their upstream verdicts, and its JSON API"),
+            new Option("web-bind", "ADDRESS", "0.0.0.0", "address the dashboard listens on"),
+            new Option("web-title", "TEXT", "stratum4j proxy", "the farm's name on the dashboard"),
             new Option("max-connections", "N", "65536", "miners connected at once (at most 65,536: each gets a 2-byte index)"),
             new Option("ban-threshold", "N", "100", "refuse an address for 10 minutes once a connection sends N rejected shares in a"
                     + " minute that are 90% or more of its shares; 0 never bans"),
@@ -80,6 +84,9 @@ public final class ProxyConfig {
     int versionMask = 0x1fffe000;
     Integer statsPort;
     InetAddress statsBind;
+    Integer webPort;
+    InetAddress webBind;
+    String webTitle = "stratum4j proxy";
     int maxConnections = 1 << (8 * INDEX_BYTES);
     int banThreshold = 100;
 
@@ -183,6 +190,11 @@ public final class ProxyConfig {
         }
         statsPort = m.containsKey("stats-port") ? port("stats-port", single(m, "stats-port")) : null;
         statsBind = m.containsKey("stats-bind") ? address("stats-bind", single(m, "stats-bind")) : InetAddress.getLoopbackAddress();
+        webPort = m.containsKey("web-port") ? port("web-port", single(m, "web-port")) : null;
+        webBind = m.containsKey("web-bind") ? address("web-bind", single(m, "web-bind")) : null;
+        if (m.containsKey("web-title")) {
+            webTitle = single(m, "web-title").strip();
+        }
         if (m.containsKey("max-connections")) {
             maxConnections = whole("max-connections", single(m, "max-connections"), 1, 1 << (8 * INDEX_BYTES));
         }

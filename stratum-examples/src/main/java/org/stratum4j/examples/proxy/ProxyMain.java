@@ -20,6 +20,7 @@ public final class ProxyMain {
     public static void main(String[] args) throws InterruptedException {
         ProxyConfig config;
         Proxy proxy;
+        org.stratum4j.examples.web.WebServer.boundRequestTimes();
         try {
             config = ProxyConfig.parse(args);
             if (config.helpRequested()) {

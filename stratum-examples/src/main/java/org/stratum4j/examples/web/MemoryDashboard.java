@@ -27,7 +27,8 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
     private final ShareSink next;
     private final ShareHistory history;
     private final ArrayDeque<BlockView> blocks = new ArrayDeque<>();
-    private volatile BlockTemplate template;
+    private volatile long height;
+    private volatile double networkDifficulty;
     private volatile java.util.function.Supplier<java.util.Map<String, Long>> software = java.util.Map::of;
     private volatile java.util.function.Function<String, List<EarningView>> earnings = a -> List.of();
     private long blocksFound;
@@ -52,33 +53,40 @@ public final class MemoryDashboard implements DashboardSource, ShareSink {
 
     /** Takes each new template (for the height and the network difficulty). */
     public void template(BlockTemplate t) {
-        template = t;
+        chainTip(t.height() - 1, t.bits().difficulty());
     }
 
-    /** The chain's height, from the last template (0 before the first). */
+    /** The chain's tip as known without a template (a proxy reads it from upstream jobs). */
+    public void chainTip(long tipHeight, double difficulty) {
+        height = tipHeight;
+        networkDifficulty = difficulty;
+    }
+
+    /** The chain's height (0 before the first template or tip). */
     public long height() {
-        BlockTemplate t = template;
-        return t == null ? 0 : t.height() - 1;
+        return height;
     }
 
-    /** The network difficulty, from the last template (0 before the first). */
+    /** The network difficulty (0 before the first template or tip). */
     public double networkDifficulty() {
-        BlockTemplate t = template;
-        return t == null ? 0 : t.bits().difficulty();
+        return networkDifficulty;
     }
 
     /** {@code submitter}, and each found block with the node's verdict kept for the pages. */
     public BlockSubmitter recording(BlockSubmitter submitter) {
-        return block -> submitter.submit(block).whenComplete((verdict, failure) -> {
-            String status = failure != null ? "not submitted" : status(verdict);
-            synchronized (blocks) {
-                blocks.addFirst(new BlockView(block.height(), block.hash().toDisplayHex(), block.worker(), clock.instant(), status, 0));
-                while (blocks.size() > KEPT_BLOCKS) {
-                    blocks.removeLast();
-                }
-                blocksFound++;
+        return block -> submitter.submit(block).whenComplete((verdict, failure) ->
+                block(block.height(), block.hash().toDisplayHex(), block.worker(), failure != null ? "not submitted" : status(verdict)));
+    }
+
+    /** A block found here whose fate is {@code status} (a proxy's: the upstream pool's verdict). */
+    public void block(long height, String hashHex, String worker, String status) {
+        synchronized (blocks) {
+            blocks.addFirst(new BlockView(height, hashHex, worker, clock.instant(), status, 0));
+            while (blocks.size() > KEPT_BLOCKS) {
+                blocks.removeLast();
             }
-        });
+            blocksFound++;
+        }
     }
 
     /** Where earnings are read (the payout ledger), for pool mode with payouts in the coinbase. */

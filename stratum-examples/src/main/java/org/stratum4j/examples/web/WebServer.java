@@ -46,8 +46,11 @@ public final class WebServer implements AutoCloseable {
     private final DashboardSource source;
     private final Clock clock;
     private final String title;
+    private final java.util.function.Predicate<String> minerNames;
 
-    private WebServer(HttpServer http, ExecutorService threads, DashboardSource source, Clock clock, String title) {
+    private WebServer(HttpServer http, ExecutorService threads, DashboardSource source, Clock clock, String title,
+                      java.util.function.Predicate<String> minerNames) {
+        this.minerNames = minerNames;
         this.http = http;
         this.threads = threads;
         this.source = source;
@@ -74,6 +77,18 @@ public final class WebServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public static WebServer start(InetSocketAddress at, DashboardSource source, Clock clock, String title) throws IOException {
+        return start(at, source, clock, title, WebServer::validAddress);
+    }
+
+    /**
+     * As above, with miner pages ({@code /miner/NAME}) for the names {@code minerNames} allows
+     * (a worker name's part before its first dot): addresses for a pool, a farm's own names for a
+     * proxy. Names must still be safe in a URL and a page; the predicate narrows, never widens,
+     * that.
+     */
+    public static WebServer start(InetSocketAddress at, DashboardSource source, Clock clock, String title,
+                                  java.util.function.Predicate<String> minerNames) throws IOException {
+        Objects.requireNonNull(minerNames, "minerNames");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(title, "title");
@@ -84,7 +99,7 @@ public final class WebServer implements AutoCloseable {
             return t;
         });
         http.setExecutor(threads);
-        WebServer s = new WebServer(http, threads, source, clock, title);
+        WebServer s = new WebServer(http, threads, source, clock, title, minerNames);
         http.createContext("/", s::handle);
         http.start();
         return s;
@@ -108,11 +123,11 @@ public final class WebServer implements AutoCloseable {
                 send(ex, 200, "text/html; charset=utf-8", page(poolPage()));
             } else if (path.equals("/search")) {
                 String address = query.getOrDefault("address", "").strip();
-                ex.getResponseHeaders().set("Location", validAddress(address) ? "/miner/" + address : "/");
+                ex.getResponseHeaders().set("Location", minerName(address) ? "/miner/" + address : "/");
                 send(ex, 303, "text/plain", new byte[0]);
             } else if (path.startsWith("/miner/")) {
                 String address = path.substring("/miner/".length());
-                if (!validAddress(address)) {
+                if (!minerName(address)) {
                     send(ex, 404, "text/html; charset=utf-8", page("<h2>Not an address</h2><p><a href=\"/\">Back to the pool</a></p>"));
                     return;
                 }
@@ -131,7 +146,7 @@ public final class WebServer implements AutoCloseable {
                 String rest = path.substring("/api/miner/".length());
                 boolean hashrate = rest.endsWith("/hashrate");
                 String address = hashrate ? rest.substring(0, rest.length() - "/hashrate".length()) : rest;
-                if (!validAddress(address)) {
+                if (!minerName(address)) {
                     send(ex, 404, "application/json", "{\"error\":\"not an address\"}".getBytes(StandardCharsets.UTF_8));
                     return;
                 }
@@ -182,6 +197,24 @@ public final class WebServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + file, e);
         }
+    }
+
+    private boolean minerName(String name) {
+        return safeName(name) && minerNames.test(name);
+    }
+
+    /** Letters, digits, '-' and '_', 1..90 of them: safe in a path and a page. */
+    static boolean safeName(String a) {
+        if (a.isEmpty() || a.length() > 90) {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            char c = a.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Addresses are bech32 or base58: letters and digits only, 14..90 of them. */

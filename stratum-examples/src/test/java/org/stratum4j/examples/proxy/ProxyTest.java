@@ -120,7 +120,7 @@ class ProxyTest {
     @Test
     void aFarmMinesThroughTheProxyOntoThePoolWithEveryVerdictTheUpstreams() throws Exception {
         try (ExamplePool pool = upstreamPool(0);
-             Proxy proxy = proxy(url(pool), "--per-miner-workers", "--stats-port", "0")) {
+             Proxy proxy = proxy(url(pool), "--per-miner-workers", "--stats-port", "0", "--web-port", "0", "--web-bind", "127.0.0.1")) {
             InetSocketAddress at = proxy.boundAddresses().get(0);
             await(() -> proxy.upstream().isPresent(), 30, "the proxy on its upstream");
             try (Hand hand = new Hand(at, "farm.hand", true)) {
@@ -170,6 +170,12 @@ class ProxyTest {
             String stats = get(proxy.statsAddress().orElseThrow(), "/stats");
             assertThat(stats).contains("\"mode\" : \"proxy\"").contains("\"farm.rig1\" : {").contains("\"upstream_accepted\"")
                     .contains("\"url\" : \"" + url(pool) + "\"");
+            // The farm's dashboard: its workers by the farm's own names, the chain read from upstream jobs, blocks with their verdicts.
+            InetSocketAddress web = proxy.webAddress().orElseThrow();
+            assertThat(get(web, "/api/miner/farm")).contains("\"worker\":\"farm.rig1\"").contains("\"worker\":\"farm.rig2\"");
+            assertThat(get(web, "/miner/farm")).contains("farm.rig1");
+            assertThat(get(web, "/api/pool")).containsPattern("\"height\":[1-9]").contains("\"network_difficulty\":0.002");
+            assertThat(get(web, "/api/blocks")).contains("\"status\":\"accepted upstream\"");
         }
     }
 

@@ -51,7 +51,8 @@ public final class PoolCore {
     private final BanPolicy banPolicy;
     private final Payouts payouts;
     private final boolean payoutPerWorker;
-    private final int versionMask;
+    private final int configuredVersionMask;
+    private volatile int versionMask;
     private final int extranonce2Size;
     private final JobFactory jobFactory;
     private final JobBook jobBook;
@@ -82,6 +83,7 @@ public final class PoolCore {
         this.banPolicy = banPolicy;
         this.payouts = payouts;
         this.payoutPerWorker = payoutPerWorker;
+        this.configuredVersionMask = versionMask;
         this.versionMask = versionMask;
         this.jobFactory = jobFactory;
         this.extranonce2Size = extranonce2Size;
@@ -122,9 +124,28 @@ public final class PoolCore {
         return banPolicy;
     }
 
-    /** The pool's version-rolling mask (0: no rolling). */
+    /** The pool's version-rolling mask now (0: no rolling). */
     public int versionMask() {
         return versionMask;
+    }
+
+    /**
+     * Changes the version-rolling mask in force, within the one the engine was built with (a proxy
+     * follows its upstream's, which may change with the upstream). Stratum V1 sessions that agreed
+     * on rolling get {@code mining.set_version_mask} with their next job whenever their mask in
+     * force changes; shares with bits outside it are refused from then on. Stratum V2 channels keep
+     * the mask they opened with.
+     *
+     * @return the mask now in force ({@code mask} within the built one)
+     */
+    public int changeVersionMask(int mask) {
+        versionMask = mask & configuredVersionMask;
+        return versionMask;
+    }
+
+    /** The version-rolling mask the engine was built with: the widest {@link #changeVersionMask} allows. */
+    public int configuredVersionMask() {
+        return configuredVersionMask;
     }
 
     /** Whether each connection's coinbase pays its own worker's script (solo mining). */

@@ -32,6 +32,7 @@ import org.stratum4j.core.protocol.RequestId;
 import org.stratum4j.core.protocol.Response;
 import org.stratum4j.core.protocol.SetDifficulty;
 import org.stratum4j.core.protocol.SetExtranonce;
+import org.stratum4j.core.protocol.SetVersionMask;
 import org.stratum4j.core.protocol.StratumError;
 import org.stratum4j.core.protocol.Submit;
 import org.stratum4j.core.protocol.Subscribe;
@@ -91,7 +92,6 @@ public final class PoolEngine {
     private final Difficulty initialDifficulty;
     private final BanPolicy banPolicy;
     private final boolean payoutPerWorker;
-    private final int poolVersionMask;
     private final int extranonce2Size;
 
     private final LongAdder sessionsOpen = new LongAdder();
@@ -103,7 +103,6 @@ public final class PoolEngine {
         this.initialDifficulty = b.initialDifficulty;
         this.banPolicy = b.banPolicy;
         this.payoutPerWorker = b.payoutPerWorker;
-        this.poolVersionMask = b.versionMask;
         this.extranonce2Size = b.coinbaseBuilder.extranonce2Size();
         this.core = new PoolCore(clock, b.authorizer, b.shareSink, b.blockSubmitter, b.difficultyPolicy, b.initialDifficulty,
                 b.extranonces, b.banPolicy, b.payouts, b.payoutPerWorker, b.versionMask,
@@ -154,6 +153,12 @@ public final class PoolEngine {
     public void deliver(Session s, Announcement a) {
         if (s.closed || !s.subscribed) {
             return;
+        }
+        int inForce = s.agreedVersionMask & core.versionMask();
+        if (inForce != s.versionMask && s.agreedVersionMask != 0) {
+            // The pool's mask changed (a proxy's upstream did): the miner hears it before the job it applies to.
+            emit(s, new SetVersionMask(inForce));
+            s.versionMask = inForce;
         }
         if (payoutPerWorker) {
             if (s.payoutKey == null) {
@@ -407,15 +412,18 @@ public final class PoolEngine {
             switch (ext) {
                 case Configure.VERSION_ROLLING -> {
                     int minerMask = c.versionRollingMask() == null ? 0xffffffff : c.versionRollingMask();
-                    int mask = poolVersionMask & minerMask;
+                    int agreed = core.configuredVersionMask() & minerMask;
+                    int mask = agreed & core.versionMask();
                     int minBits = c.versionRollingMinBitCount() == null ? 0 : c.versionRollingMinBitCount();
                     boolean ok = mask != 0 && Integer.bitCount(mask) >= minBits;
                     answer.put(Configure.VERSION_ROLLING, JsonValue.Bool.of(ok));
                     if (ok) {
                         answer.put("version-rolling.mask", new JsonValue.Str(String.format("%08x", mask)));
                         s.versionMask = mask;
+                        s.agreedVersionMask = agreed;
                     } else {
                         s.versionMask = 0;
+                        s.agreedVersionMask = 0;
                     }
                 }
                 case Configure.MINIMUM_DIFFICULTY -> {

@@ -40,7 +40,10 @@ public final class Session {
     String software;
     boolean extranonceSubscribed;
     boolean closed;
+    /** The version-rolling mask in force: what was agreed, narrowed to the pool's mask now ({@link PoolCore#versionMask()}). */
     int versionMask;
+    /** What {@code mining.configure} agreed (0: no rolling), before any later narrowing. */
+    int agreedVersionMask;
     final List<String> workers = new ArrayList<>(1);
     /** With per-worker payouts: the script this connection's coinbases pay (hex), set by its first authorization. */
     String payoutKey;

@@ -294,6 +294,37 @@ class EngineTest {
     }
 
     @Test
+    void aNarrowerPoolMaskReachesMinersWithTheirNextJobAndBindsTheirShares() {
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = connect(1);
+        engine.receive(m.session(), new Configure(RequestId.of(1), List.of("version-rolling"), 0xffffffff, 2, null));
+        engine.receive(m.session(), new Subscribe(RequestId.of(2), "x", null));
+        engine.receive(m.session(), new Authorize(RequestId.of(3), "w1", "x"));
+        m.connection().take();
+        Miner plain = ready(2);
+        // A proxy's upstream allows fewer bits: asking for more than the engine was built with gets only the built ones.
+        assertThat(engine.core().changeVersionMask(0xff00ffff)).isEqualTo(0x1f00e000);
+        Announcement b = engine.newTemplate(template(2, 0x207fffff));
+        engine.deliver(m.session(), b);
+        engine.deliver(plain.session(), b);
+        List<Object> out = new java.util.ArrayList<>(m.connection().take());
+        assertThat(out.get(0)).isEqualTo(new org.stratum4j.core.protocol.SetVersionMask(0x1f00e000));
+        assertThat(out.get(1)).isInstanceOf(Notify.class);
+        assertThat(m.session().versionMask()).isEqualTo(0x1f00e000);
+        assertThat(plain.connection().take()).as("a miner that never rolled hears nothing of it").noneMatch(
+                org.stratum4j.core.protocol.SetVersionMask.class::isInstance);
+        // Bits outside the mask in force are refused (20), as the upstream would.
+        Response r = answer(m, Submit.of(RequestId.of(4), "w1", b.job().id(), new byte[8], (int) T0, 0, 0x00ff0000));
+        assertThat(r.error().code()).isEqualTo(20);
+        // Widening back within what was agreed is said the same way, once.
+        engine.core().changeVersionMask(0x1fffe000);
+        engine.deliver(m.session(), a);
+        engine.deliver(m.session(), b);
+        assertThat(m.connection().take()).filteredOn(org.stratum4j.core.protocol.SetVersionMask.class::isInstance)
+                .containsExactly(new org.stratum4j.core.protocol.SetVersionMask(0x1fffe000));
+    }
+
+    @Test
     void suggestedDifficultyBeforeAndAfterSubscribe() {
         Announcement a = engine.newTemplate(template(1, 0x207fffff));
         Miner m = connect(1);

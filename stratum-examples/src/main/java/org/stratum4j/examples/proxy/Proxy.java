@@ -90,13 +90,15 @@ public final class Proxy implements AutoCloseable {
         StratumServer[] serverRef = new StratumServer[1];
         // The dashboard sits in the sink chain behind the forwarding sink it also hears blocks from.
         MemoryDashboard[] board = new MemoryDashboard[1];
-        UpstreamSwitch upstreams = new UpstreamSwitch(c.upstreams, settings, c.upstreamTimeout, c.returnAfter, clients, clock, job -> {
+        UpstreamSwitch upstreams = new UpstreamSwitch(c.upstreams, settings, c.upstreamTimeout, c.returnAfter, clients, clock, (job, versionMask) -> {
             MemoryDashboard d = board[0];
             if (d != null) {
                 Notify n = job.notifyMessage();
                 Coinbase.bip34Height(n.coinb1()).ifPresent(h -> d.chainTip(h - 1, n.nbits().difficulty()));
             }
             if (serverRef[0] != null) {
+                // Miners' masks follow the upstream's (narrowed with mining.set_version_mask before this job reaches them).
+                engineRef[0].core().changeVersionMask(versionMask);
                 serverRef[0].announce(engineRef[0].announce(job));
             }
         });

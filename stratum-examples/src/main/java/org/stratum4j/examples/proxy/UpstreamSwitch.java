@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stratum4j.core.job.Job;
@@ -30,7 +30,7 @@ import org.stratum4j.transport.nio.ClientGroup;
  * get their answers.
  *
  * <p>All decisions run on one thread ({@code proxy-upstream}), which is also the thread that
- * publishes jobs to the engine.
+ * publishes jobs to the engine, each with the version-rolling mask its session allows.
  */
 final class UpstreamSwitch implements Upstream.Events, AutoCloseable {
 
@@ -48,7 +48,7 @@ final class UpstreamSwitch implements Upstream.Events, AutoCloseable {
     private final Duration returnAfter;
     private final ClientGroup group;
     private final Clock clock;
-    private final Consumer<Job> publish;
+    private final BiConsumer<Job, Integer> publish;
     private final ScheduledExecutorService thread;
     private final ConcurrentHashMap<String, Upstream.Work> jobs = new ConcurrentHashMap<>();
     private final AtomicLong jobIds = new AtomicLong();
@@ -71,7 +71,7 @@ final class UpstreamSwitch implements Upstream.Events, AutoCloseable {
     private volatile Instant currentSince;
 
     UpstreamSwitch(List<PoolUrl> urls, Upstream.Settings settings, Duration silence, Duration returnAfter, ClientGroup group, Clock clock,
-                   Consumer<Job> publish) {
+                   BiConsumer<Job, Integer> publish) {
         if (urls.isEmpty()) {
             throw new IllegalArgumentException("the proxy needs at least one upstream pool");
         }
@@ -223,7 +223,7 @@ final class UpstreamSwitch implements Upstream.Events, AutoCloseable {
         while (jobOrder.size() > MAX_JOBS) {
             jobs.remove(jobOrder.poll());
         }
-        publish.accept(job);
+        publish.accept(job, w.session().versionMask());
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.stratum4j.core.bitcoin.Difficulty;
-import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.job.Job;
 import org.stratum4j.core.protocol.JsonValue;
 import org.stratum4j.core.protocol.Notify;
@@ -69,10 +68,15 @@ class ProxyTest {
         java.util.concurrent.Callable<Response> last;
 
         Hand(InetSocketAddress proxy, String worker, boolean rollVersions) throws Exception {
+            this(proxy, worker, rollVersions ? "1fffe000" : null);
+        }
+
+        /** {@code mask}: the version-rolling mask the proxy must grant (null: do not ask). */
+        Hand(InetSocketAddress proxy, String worker, String mask) throws Exception {
             client = group.connect(proxy, this).get(10, TimeUnit.SECONDS);
-            if (rollVersions) {
+            if (mask != null) {
                 Response r = client.configureVersionRolling(0x1fffe000, 2).get(10, TimeUnit.SECONDS);
-                assertThat(((JsonValue.Object) r.result()).fields()).containsEntry("version-rolling.mask", new JsonValue.Str("1fffe000"));
+                assertThat(((JsonValue.Object) r.result()).fields()).containsEntry("version-rolling.mask", new JsonValue.Str(mask));
             }
             subscription = client.subscribe("hand/1").get(10, TimeUnit.SECONDS);
             assertThat(client.authorize(worker, "x").get(10, TimeUnit.SECONDS).isTrue()).isTrue();
@@ -209,6 +213,50 @@ class ProxyTest {
         }
     }
 
+    @Test
+    void minersRollOnlyTheBitsTheUpstreamAllows() throws Exception {
+        try (ExamplePool pool = upstreamPool(0);
+             ServerSocket relay = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Between proxy and pool: a relay that makes the pool's mining.configure answer grant fewer bits.
+            Thread t = new Thread(() -> relayNarrowingTheMask(relay, pool.boundAddresses().get(0)));
+            t.setDaemon(true);
+            t.start();
+            try (Proxy proxy = proxy("stratum+tcp://127.0.0.1:" + relay.getLocalPort())) {
+                await(() -> proxy.upstream().isPresent(), 30, "the proxy on its upstream");
+                try (Hand hand = new Hand(proxy.boundAddresses().get(0), "rig", "00ffe000")) {
+                    Notify n = hand.nextJob();
+                    Response outside = hand.share("rig", n, n.version() | 0x10000000, Difficulty.of("0.00002"), null);
+                    assertThat(outside.error().code()).as("%s", outside).isEqualTo(20);
+                    assertThat(hand.share("rig", n, n.version() | 0x00a00000, Difficulty.of(UPSTREAM_DIFFICULTY), null).isTrue()).isTrue();
+                }
+            }
+        }
+    }
+
+    /** Relays one proxy connection to {@code pool}, rewriting the granted mask 1fffe000 to 00ffe000 on the way back. */
+    static void relayNarrowingTheMask(ServerSocket relay, InetSocketAddress pool) {
+        try (Socket down = relay.accept(); Socket up = new Socket(pool.getAddress(), pool.getPort())) {
+            Thread toPool = new Thread(() -> {
+                try {
+                    down.getInputStream().transferTo(up.getOutputStream());
+                } catch (IOException e) {
+                    // the other side closed
+                }
+            });
+            toPool.setDaemon(true);
+            toPool.start();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream out = down.getOutputStream();
+            for (String line; (line = in.readLine()) != null; ) {
+                out.write((line.replace("\"version-rolling.mask\":\"1fffe000\"", "\"version-rolling.mask\":\"00ffe000\"") + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the test is over
+        }
+    }
+
     static long upstreamAccepted(Proxy proxy, String worker) {
         MinerBook.Counts c = proxy.miners().get(worker);
         return c == null ? 0 : c.upstreamAccepted();
@@ -295,9 +343,9 @@ class ProxyTest {
     }
 
     @Test
-    void theExtranonceSplitAndTheFlagsAreCheckedAtStart() throws Exception {
-        assertThat(Hex.encode(ForwardingSink.upstreamWorker("acct", "farm.rig7").getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo(Hex.encode("acct.rig7".getBytes(StandardCharsets.UTF_8)));
+    void workerNamesUpstreamAndContradictoryFlags() throws Exception {
+        assertThat(ForwardingSink.upstreamWorker("acct", "farm.rig7")).isEqualTo("acct.rig7");
+        assertThat(ForwardingSink.upstreamWorker("acct", "rig7")).isEqualTo("acct.rig7");
         assertThat(ForwardingSink.upstreamWorker("acct", "")).isEqualTo("acct");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream-user", "a"))
                 .hasMessageContaining("--upstream is required");
@@ -307,5 +355,12 @@ class ProxyTest {
                 "--difficulty", "0.5")).hasMessage("--difficulty 0.5 is outside --vardiff-min 1; lower --vardiff-min or raise the difficulty");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
                 "--miner-extranonce2-size", "1")).hasMessageContaining("--miner-extranonce2-size 1: expected a whole number 2..8");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
+                "--vardiff-min", "2", "--vardiff-max", "1")).hasMessage("--vardiff-max 1 is below --vardiff-min 2");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream",
+                "stratum2+tcp://x:1/9boEA1pLNEAaYQcD4zbZ6LrCMN9ECME6msbFqyzqRQM8p4pU3D9", "--upstream-user", "a", "--per-miner-workers"))
+                .hasMessageContaining("--per-miner-workers needs Stratum V1 upstreams");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
+                "--tls-trust", "f.pem", "--tls-insecure")).hasMessage("--tls-trust and --tls-insecure contradict each other: give one");
     }
 }

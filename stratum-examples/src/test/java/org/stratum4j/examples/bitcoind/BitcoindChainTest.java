@@ -125,6 +125,8 @@ class BitcoindChainTest {
         try (ExamplePool pool = ExamplePool.start(PoolConfig.parse("--chain", "bitcoind", "--rpc-url", fake.url().toString(),
                 "--rpc-user", "user", "--rpc-password", "pass", "--bind", "127.0.0.1", "--port", "0"))) {
             await(() -> pool.engine().latest() != null, "the first template");
+            // Only once the long poll is held does the job stay put: before that a second template may still come.
+            await(() -> !node.longPollIds.isEmpty(), "the long poll");
             String firstJob = pool.engine().latest().job().id();
             node.down = true;
             node.releaseLongPolls.countDown(); // the long poll now fails with 503

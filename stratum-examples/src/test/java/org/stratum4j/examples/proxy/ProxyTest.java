@@ -40,9 +40,11 @@ class ProxyTest {
 
     /** Upstream share difficulty: fixed, so that the tests know which shares go up. */
     static final String UPSTREAM_DIFFICULTY = "0.0001";
+    /** The demo chain's difficulty: a hand-made share kept below it is not a block, so the job it was on stays in force. */
+    static final Difficulty NETWORK = Difficulty.of("0.002");
 
     static ExamplePool upstreamPool(int port) throws Exception {
-        return TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", String.valueOf(port), "--demo-network-difficulty", "0.002",
+        return TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", String.valueOf(port), "--demo-network-difficulty", NETWORK.toString(),
             "--difficulty", UPSTREAM_DIFFICULTY, "--vardiff", "off", "--vardiff-min", UPSTREAM_DIFFICULTY});
     }
 
@@ -139,7 +141,7 @@ class ProxyTest {
                 assertThat(hand.share("farm.hand", job, job.version(), Difficulty.of("0.00002"), upstream).isTrue()).isTrue();
                 assertThat(proxy.miners().get("farm.hand").forwarded()).isZero();
                 // Meeting it, with rolled version bits: forwarded, and the pool's true is the miner's true.
-                Response up = hand.share("farm.hand", job, job.version() | 0x00a4e000, upstream, null);
+                Response up = hand.share("farm.hand", job, job.version() | 0x00a4e000, upstream, NETWORK);
                 assertThat(up.isTrue()).as("%s", up).isTrue();
                 assertThat(pool.engine().stats().accepted()).isEqualTo(before + 1);
                 MinerBook.Counts c = proxy.miners().get("farm.hand");
@@ -186,7 +188,7 @@ class ProxyTest {
     @Test
     void v1MinersMineOnAV2PoolThroughOneExtendedChannel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         try (ExamplePool pool = TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", "0", "--sv2-port", "0",
-                "--sv2-authority-key", dir.resolve("authority.key").toString(), "--demo-network-difficulty", "0.002",
+                "--sv2-authority-key", dir.resolve("authority.key").toString(), "--demo-network-difficulty", NETWORK.toString(),
                 "--difficulty", UPSTREAM_DIFFICULTY, "--vardiff", "off", "--vardiff-min", UPSTREAM_DIFFICULTY});
              Proxy proxy = proxy(pool.sv2Urls().get(0))) {
             await(() -> proxy.upstream().isPresent(), 30, "the proxy on the V2 pool");
@@ -195,7 +197,7 @@ class ProxyTest {
                 Notify job = hand.nextJob();
                 // Rolled version bits through the extended channel: the pool checks the full version.
                 long before = pool.engine().stats().accepted();
-                assertThat(hand.share("bitaxe", job, job.version() | 0x0001e000, upstream, null).isTrue()).isTrue();
+                assertThat(hand.share("bitaxe", job, job.version() | 0x0001e000, upstream, NETWORK).isTrue()).isTrue();
                 assertThat(pool.engine().stats().accepted()).isEqualTo(before + 1);
                 assertThat(hand.last.call().error().code()).as("the same share again").isEqualTo(22);
             }
@@ -279,7 +281,12 @@ class ProxyTest {
                 // The primary goes away and the backup is not up yet: a share on the primary's job is stale, and said so.
                 primary.close();
                 await(() -> proxy.upstream().isEmpty(), 30, "the proxy to notice");
-                Response stale = hand.share("farm.hand", old, old.version(), Difficulty.of("0.00002"), null);
+                // The primary's last job: still in force at the proxy (a block found meanwhile may have voided earlier ones).
+                Notify last = old;
+                for (Notify n; (n = hand.jobs.poll()) != null; ) {
+                    last = n;
+                }
+                Response stale = hand.share("farm.hand", last, last.version(), Difficulty.of("0.00002"), null);
                 assertThat(stale.error()).isEqualTo(ForwardingSink.STALE);
                 try (ExamplePool backup = upstreamPool(backupPort)) {
                     await(() -> proxy.upstream().equals(java.util.Optional.of(backupUrl)), 60, "the proxy on the backup");

@@ -225,6 +225,44 @@ public final class CommandLine {
         throw new ConfigException("--" + flag + " " + v + ": expected a whole number " + min + ".." + max);
     }
 
+    /**
+     * Refuses flags that would be silently ignored: when {@code applies} is false and any of
+     * {@code flags} was given, says they are used only with {@code what}.
+     */
+    public static void onlyWith(Map<String, List<String>> m, boolean applies, String what, String... flags) throws ConfigException {
+        if (applies) {
+            return;
+        }
+        List<String> given = new ArrayList<>();
+        for (String f : flags) {
+            if (m.containsKey(f)) {
+                given.add("--" + f);
+            }
+        }
+        if (!given.isEmpty()) {
+            throw new ConfigException(String.join(" and ", given) + (given.size() == 1 ? " is" : " are") + " used only with " + what);
+        }
+    }
+
+    /**
+     * Refuses a starting difficulty that the difficulty range would silently change: the engine
+     * would clamp it, and miners would not get what the operator asked for.
+     *
+     * @param flag how the difficulty was given ({@code --difficulty 0.5}, {@code --port 3334:0.5}),
+     *             with "(the default)" when it was not
+     */
+    public static void withinRange(String flag, Difficulty d, Difficulty min, String minFlag, Difficulty max, String maxFlag)
+            throws ConfigException {
+        if (d.compareTo(min) < 0) {
+            throw new ConfigException(flag + " is below " + minFlag + " " + min + "; lower " + minFlag.split(" ")[0]
+                    + " or raise the difficulty (vardiff never goes below its minimum)");
+        }
+        if (max != null && d.compareTo(max) > 0) {
+            throw new ConfigException(flag + " is above " + maxFlag + " " + max + "; raise " + maxFlag.split(" ")[0]
+                    + " or lower the difficulty (vardiff never goes above its maximum)");
+        }
+    }
+
     /** {@code usage} followed by every flag with its default. */
     public String help(String usage) {
         StringBuilder b = new StringBuilder(usage);

@@ -373,6 +373,32 @@ public final class PoolConfig {
             throw new ConfigException("--database-password-file needs --database");
         }
         checkTogether();
+        checkNothingIgnored(m);
+    }
+
+    /**
+     * Flags that would silently do nothing, or be silently changed, are refused: an operator who
+     * gives a flag expects it to act.
+     */
+    private void checkNothingIgnored(Map<String, List<String>> m) throws ConfigException {
+        String minFlag = "--vardiff-min" + (m.containsKey("vardiff-min") ? "" : " (its default with --chain " + chain.name().toLowerCase(Locale.ROOT) + ")");
+        String maxFlag = "--vardiff-max" + (m.containsKey("vardiff-max") ? "" : " (its default)");
+        CommandLine.withinRange(m.containsKey("difficulty") ? "--difficulty " + difficulty : "the default --difficulty " + difficulty,
+                difficulty, vardiffMin, minFlag, vardiffMax, maxFlag);
+        for (String flag : List.of("port", "tls-port", "sv2-port")) {
+            for (Port p : flag.equals("port") ? ports : flag.equals("tls-port") ? tlsPorts : sv2Ports) {
+                if (p.difficulty() != null) {
+                    CommandLine.withinRange("--" + flag + " " + p, p.difficulty(), vardiffMin, minFlag, vardiffMax, maxFlag);
+                }
+            }
+        }
+        CommandLine.onlyWith(m, vardiff, "--vardiff on", "vardiff-seconds-per-share", "vardiff-change-interval");
+        CommandLine.onlyWith(m, chain == Chain.BITCOIND, "--chain bitcoind", "rpc-url", "rpc-user", "rpc-password", "rpc-cookie");
+        CommandLine.onlyWith(m, chain == Chain.DEMO, "--chain demo", "demo-network-difficulty");
+        CommandLine.onlyWith(m, database != null, "--database", "share-retention-days", "block-check-seconds");
+        CommandLine.onlyWith(m, payoutScheme == PayoutScheme.PPLNS_COINBASE, "--payout-scheme pplns-coinbase (pool mode with --database)",
+                "pplns-window-factor", "pplns-refresh-seconds", "pool-fee", "min-payout", "max-payout-outputs");
+        CommandLine.onlyWith(m, m.containsKey("alert-webhook"), "--alert-webhook", "alert-offline-minutes");
     }
 
     private static java.math.BigDecimal decimal(String flag, String v, String min, String max) throws ConfigException {

@@ -166,12 +166,12 @@ public final class ProxyConfig {
         if (vardiffMax != null && vardiffMax.compareTo(vardiffMin) < 0) {
             throw new ConfigException("--vardiff-max " + vardiffMax + " is below --vardiff-min " + vardiffMin);
         }
+        String minFlag = "--vardiff-min" + (m.containsKey("vardiff-min") ? "" : " (its default)");
+        CommandLine.withinRange(m.containsKey("difficulty") ? "--difficulty " + difficulty : "the default --difficulty " + difficulty,
+                difficulty, vardiffMin, minFlag, vardiffMax, "--vardiff-max");
         for (PoolConfig.Port p : ports) {
-            Difficulty d = p.difficulty() == null ? difficulty : p.difficulty();
-            String flag = p.difficulty() == null ? "--difficulty " + d : "--port " + p;
-            if (d.compareTo(vardiffMin) < 0 || vardiffMax != null && d.compareTo(vardiffMax) > 0) {
-                throw new ConfigException(flag + " is outside --vardiff-min " + vardiffMin
-                        + (vardiffMax == null ? "" : " and --vardiff-max " + vardiffMax) + "; lower --vardiff-min or raise the difficulty");
+            if (p.difficulty() != null) {
+                CommandLine.withinRange("--port " + p, p.difficulty(), vardiffMin, minFlag, vardiffMax, "--vardiff-max");
             }
         }
         if (m.containsKey("miner-extranonce2-size")) {
@@ -195,6 +195,10 @@ public final class ProxyConfig {
         if (m.containsKey("web-title")) {
             webTitle = single(m, "web-title").strip();
         }
+        CommandLine.onlyWith(m, webPort != null, "--web-port", "web-bind", "web-title");
+        CommandLine.onlyWith(m, statsPort != null, "--stats-port", "stats-bind");
+        CommandLine.onlyWith(m, upstreams.stream().anyMatch(PoolUrl::tls), "a stratum+ssl:// upstream", "tls-trust", "tls-insecure");
+        CommandLine.onlyWith(m, upstreams.size() > 1, "more than one upstream (a primary to return to)", "return-after");
         if (m.containsKey("max-connections")) {
             maxConnections = whole("max-connections", single(m, "max-connections"), 1, 1 << (8 * INDEX_BYTES));
         }

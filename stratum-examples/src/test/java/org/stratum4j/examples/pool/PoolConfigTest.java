@@ -15,6 +15,37 @@ import org.stratum4j.core.bitcoin.Difficulty;
 class PoolConfigTest {
 
     @Test
+    void aStartingDifficultyOutsideTheVardiffRangeIsRefusedNamingBothFlags() throws ConfigException {
+        // The trap a new operator fell into: on Bitcoin Core the default floor is 1, and 0.00001 was silently raised to it.
+        assertThatThrownBy(() -> PoolConfig.parse("--chain", "bitcoind", "--rpc-cookie", "c", "--difficulty", "0.00001"))
+                .hasMessage("--difficulty 0.00001 is below --vardiff-min (its default with --chain bitcoind) 1; lower --vardiff-min or"
+                        + " raise the difficulty (vardiff never goes below its minimum)");
+        assertThatThrownBy(() -> PoolConfig.parse("--difficulty", "8", "--vardiff-max", "4"))
+                .hasMessage("--difficulty 8 is above --vardiff-max 4; raise --vardiff-max or lower the difficulty (vardiff never goes above"
+                        + " its maximum)");
+        assertThatThrownBy(() -> PoolConfig.parse("--port", "3333,3334:0.000001"))
+                .hasMessageStartingWith("--port 3334:0.000001 is below --vardiff-min (its default with --chain demo) 0.00001");
+        assertThatThrownBy(() -> PoolConfig.parse("--vardiff-min", "0.01"))
+                .hasMessageStartingWith("the default --difficulty 0.001 is below --vardiff-min 0.01");
+        assertThat(PoolConfig.parse("--chain", "bitcoind", "--rpc-cookie", "c", "--difficulty", "0.00001", "--vardiff-min", "0.00001")
+                .helpRequested()).isFalse();
+    }
+
+    @Test
+    void flagsThatWouldDoNothingAreRefused() {
+        assertThatThrownBy(() -> PoolConfig.parse("--rpc-user", "u")).hasMessage("--rpc-user is used only with --chain bitcoind");
+        assertThatThrownBy(() -> PoolConfig.parse("--chain", "bitcoind", "--rpc-cookie", "c", "--demo-network-difficulty", "0.1"))
+                .hasMessage("--demo-network-difficulty is used only with --chain demo");
+        assertThatThrownBy(() -> PoolConfig.parse("--vardiff", "off", "--vardiff-seconds-per-share", "5", "--vardiff-change-interval", "1"))
+                .hasMessage("--vardiff-seconds-per-share and --vardiff-change-interval are used only with --vardiff on");
+        assertThatThrownBy(() -> PoolConfig.parse("--share-retention-days", "7")).hasMessage("--share-retention-days is used only with --database");
+        assertThatThrownBy(() -> PoolConfig.parse("--mode", "pool", "--payout-address", PoolMain.DEMO_ADDRESS, "--pool-fee", "1"))
+                .hasMessage("--pool-fee is used only with --payout-scheme pplns-coinbase (pool mode with --database)");
+        assertThatThrownBy(() -> PoolConfig.parse("--alert-offline-minutes", "5")).hasMessage("--alert-offline-minutes is used only with"
+                + " --alert-webhook");
+    }
+
+    @Test
     void defaultsServeTheDemoChainSoloOnPort3333() throws ConfigException {
         PoolConfig c = PoolConfig.parse();
         assertThat(c.chain()).isEqualTo(PoolConfig.Chain.DEMO);

@@ -359,7 +359,12 @@ class ProxyTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "http://x:1", "--upstream-user", "a"))
                 .hasMessageContaining("must look like stratum+tcp://host:port");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
-                "--difficulty", "0.5")).hasMessage("--difficulty 0.5 is outside --vardiff-min 1; lower --vardiff-min or raise the difficulty");
+                "--difficulty", "0.5")).hasMessage("--difficulty 0.5 is below --vardiff-min (its default) 1; lower --vardiff-min or raise the"
+                + " difficulty (vardiff never goes below its minimum)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
+                "--return-after", "5", "--web-title", "farm")).hasMessage("--web-title is used only with --web-port");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
+                "--return-after", "5")).hasMessage("--return-after is used only with more than one upstream (a primary to return to)");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
                 "--miner-extranonce2-size", "1")).hasMessageContaining("--miner-extranonce2-size 1: expected a whole number 2..8");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
@@ -369,5 +374,7 @@ class ProxyTest {
                 .hasMessageContaining("--per-miner-workers needs Stratum V1 upstreams");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
                 "--tls-trust", "f.pem", "--tls-insecure")).hasMessage("--tls-trust and --tls-insecure contradict each other: give one");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProxyConfig.parse("--upstream", "stratum+tcp://x:1", "--upstream-user", "a",
+                "--tls-insecure")).hasMessage("--tls-insecure is used only with a stratum+ssl:// upstream");
     }
 }

@@ -54,6 +54,12 @@ public final class DemoChain implements TemplateSource, BlockSubmitter, BlockLoo
     /** The network whose addresses the demo chain's miners use. */
     public static final Network NETWORK = Network.REGTEST;
     private static final long HALVING_INTERVAL = 210_000;
+    /**
+     * Where a demo chain starts by default: a height like mainnet's (the subsidy is 3.125 BTC), so
+     * the BIP34 height in every coinbase is a real data push. At heights 1 to 16 it is an opcode,
+     * correctly, but some miners' firmware (Bitaxe's) decodes only pushes and fails on every job.
+     */
+    public static final long DEFAULT_START_HEIGHT = 900_000;
     private static final long KEPT_BLOCKS = 1_000;
 
     private final Clock clock;
@@ -82,9 +88,9 @@ public final class DemoChain implements TemplateSource, BlockSubmitter, BlockLoo
         byte[] genesis = new byte[32];
         random.nextBytes(genesis);
         this.tip = Sha256Hash.fromInternalBytes(genesis);
-        this.height = 0;
-        heights.put(tip, 0L);
-        mainChain.put(0L, tip);
+        this.height = b.startHeight;
+        heights.put(tip, b.startHeight);
+        mainChain.put(b.startHeight, tip);
         this.tipTime = clock.instant().getEpochSecond() - 600;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-chain");
@@ -375,6 +381,7 @@ public final class DemoChain implements TemplateSource, BlockSubmitter, BlockLoo
         private Duration blockInterval;
         private int transactionsPerBlock = 3;
         private long seed = System.nanoTime();
+        private long startHeight = DEFAULT_START_HEIGHT;
 
         private Builder() {
         }
@@ -404,6 +411,15 @@ public final class DemoChain implements TemplateSource, BlockSubmitter, BlockLoo
                 throw new IllegalArgumentException("demo block interval " + interval + " is under 100 ms");
             }
             this.blockInterval = interval;
+            return this;
+        }
+
+        /** The height of the chain's first tip (default {@value DemoChain#DEFAULT_START_HEIGHT}); its first block is one more. */
+        public Builder startHeight(long tipHeight) {
+            if (tipHeight < 0 || tipHeight > Integer.MAX_VALUE - 1_000_000) {
+                throw new IllegalArgumentException("start height " + tipHeight + " is outside 0.." + (Integer.MAX_VALUE - 1_000_000));
+            }
+            this.startHeight = tipHeight;
             return this;
         }
 

@@ -58,22 +58,23 @@ class DemoChainTest {
         chain = DemoChain.builder().networkDifficulty(Difficulty.of("0.0001")).seed(1).build();
         chain.start(templates::add);
         BlockTemplate first = templates.poll(10, TimeUnit.SECONDS);
-        assertThat(first.height()).isEqualTo(1);
+        assertThat(first.height()).as("above 16: the BIP34 height is a push, as Bitaxe firmware expects")
+                .isEqualTo(DemoChain.DEFAULT_START_HEIGHT + 1);
         assertThat(first.transactions()).hasSize(3);
         assertThat(first.transactions()).anyMatch(tx -> Transaction.parse(tx.data()).hasWitness())
                 .anyMatch(tx -> !Transaction.parse(tx.data()).hasWitness());
         assertThat(first.witnessCommitmentMatchesTransactions()).isTrue();
-        assertThat(first.coinbaseValue()).isGreaterThan(DemoChain.subsidy(1));
+        assertThat(first.coinbaseValue()).isGreaterThan(DemoChain.subsidy(DemoChain.DEFAULT_START_HEIGHT + 1)).isLessThan(313_000_000L);
 
         FoundBlock good = solve(first);
         assertThat(submit(good)).isEmpty();
         BlockTemplate next = templates.poll(10, TimeUnit.SECONDS);
-        assertThat(next.height()).isEqualTo(2);
+        assertThat(next.height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT + 2);
         assertThat(next.previousBlockHash()).isEqualTo(good.hash());
         assertThat(chain.blocksAccepted()).isEqualTo(1);
         // The same block again is valid but no longer extends the tip.
         assertThat(submit(good)).contains("inconclusive");
-        assertThat(chain.height()).isEqualTo(1);
+        assertThat(chain.height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT + 1);
     }
 
     @Test
@@ -100,14 +101,14 @@ class DemoChainTest {
         System.arraycopy(other.serialize(), 0, weak, 0, 80);
         assertThat(submit(new FoundBlock(other.hash(), t.height(), weak, good.job(), "test"))).contains("high-hash");
 
-        assertThat(chain.height()).isZero();
+        assertThat(chain.height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT);
         assertThat(templates).isEmpty();
         assertThat(submit(good)).isEmpty();
     }
 
     @Test
     void blocksFromElsewhereMoveTheTipOnSchedule() throws Exception {
-        chain = DemoChain.builder().blockInterval(Duration.ofMillis(200)).seed(3).build();
+        chain = DemoChain.builder().blockInterval(Duration.ofMillis(200)).seed(3).startHeight(0).build();
         chain.start(templates::add);
         BlockTemplate a = templates.poll(10, TimeUnit.SECONDS);
         BlockTemplate b = templates.poll(10, TimeUnit.SECONDS);
@@ -115,5 +116,6 @@ class DemoChainTest {
         assertThat(List.of(a.height(), b.height(), c.height())).containsExactly(1L, 2L, 3L);
         assertThat(b.previousBlockHash()).isNotEqualTo(a.previousBlockHash());
         assertThat(DemoChain.subsidy(210_000)).isEqualTo(25 * 100_000_000L);
+        assertThat(DemoChain.subsidy(DemoChain.DEFAULT_START_HEIGHT + 1)).isEqualTo(312_500_000L);
     }
 }

@@ -73,11 +73,11 @@ class DemoNodeTest {
     void theTemplateOverRpcIsTheChainsOwn() throws Exception {
         node("0.0001", Duration.ofSeconds(5));
         BitcoindRpc rpc = rpc("s3cret");
-        assertThat(rpc.checkNetwork(Network.REGTEST).blocks()).isZero();
+        assertThat(rpc.checkNetwork(Network.REGTEST).blocks()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT);
         BlockTemplate own = awaitCurrent(node.chain());
         BlockTemplate served = rpc.getBlockTemplate();
         assertThat(served.previousBlockHash()).isEqualTo(own.previousBlockHash());
-        assertThat(served.height()).isEqualTo(1);
+        assertThat(served.height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT + 1);
         assertThat(served.transactions()).isEqualTo(own.transactions());
         assertThat(served.coinbaseValue()).isEqualTo(own.coinbaseValue());
         assertThat(served.bits()).isEqualTo(own.bits());
@@ -101,10 +101,10 @@ class DemoNodeTest {
         FoundBlock found = DemoChainTest.solve(first);
         assertThat(one.submitBlock(found.block())).isEmpty();
         for (BlockTemplate next : List.of(pollOne.get(5, TimeUnit.SECONDS), pollTwo.get(5, TimeUnit.SECONDS))) {
-            assertThat(next.height()).isEqualTo(2);
+            assertThat(next.height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT + 2);
             assertThat(next.previousBlockHash()).isEqualTo(found.hash());
         }
-        assertThat(one.getBlockHeader(found.hash())).contains(new BlockLookup.BlockState(1, 1));
+        assertThat(one.getBlockHeader(found.hash())).contains(new BlockLookup.BlockState(DemoChain.DEFAULT_START_HEIGHT + 1, 1));
         assertThat(one.getBlockchainInfo().bestBlockHash()).isEqualTo(found.hash());
         // Core's answers for the same block again, and for a block it has never seen.
         assertThat(two.submitBlock(found.block())).contains("duplicate");
@@ -125,7 +125,7 @@ class DemoNodeTest {
         unknownParent[4] ^= 1;
         assertThat(rpc.submitBlock(unknownParent)).contains("prev-blk-not-found");
         assertThat(rpc.submitBlock(new byte[10])).contains("Block decode failed");
-        assertThat(node.chain().height()).isZero();
+        assertThat(node.chain().height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT);
     }
 
     @Test

@@ -23,6 +23,11 @@ public final class DuplicateFilter {
     /** The easiest target any recorded share met; a hash above it cannot be recorded. */
     private volatile Target easiest;
 
+    /** An empty filter, for one job. */
+    public DuplicateFilter() {
+        // nothing recorded yet
+    }
+
     /** Whether a share with this hash was already recorded. */
     public boolean contains(byte[] hashInternal) {
         Target e = easiest;

@@ -21,6 +21,10 @@ public final class TransportMetrics {
     final LongAdder linesOut = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> closes = new ConcurrentHashMap<>();
 
+    /** Made by the server; read through {@link StratumServer#metrics()}. */
+    TransportMetrics() {
+    }
+
     void closed(String reason) {
         closes.computeIfAbsent(reason, r -> new LongAdder()).increment();
     }

@@ -22,7 +22,7 @@ class PoolAlertsTest {
             WebhookSenderTest.await(() -> !hook.bodies.isEmpty());
             String event = hook.bodies.get(0);
             assertThat(event).contains("\"event\":\"block_found\"").contains("\"worker\":\"" + PoolMain.DEMO_ADDRESS + ".rig7\"")
-                    .contains("\"accepted\":true").contains("\"verdict\":\"accepted\"").contains("\"height\":1");
+                    .contains("\"accepted\":true").contains("\"verdict\":\"accepted\"").contains("\"height\":" + (org.stratum4j.examples.demo.DemoChain.DEFAULT_START_HEIGHT + 1));
         }
     }
 }

@@ -58,13 +58,14 @@ class CoinbasePayoutsTest {
         String db = database();
         String url = PG.server().url(db);
         // A block is about one share in a thousand; the window (1,000 x the network difficulty) holds every share of the test.
-        // A quarter of each block is the fee; Bob earns about a tenth of the rest, under the 10 BTC minimum, so he is carried
+        // A quarter of each block is the fee; Bob earns about a tenth of the rest, under the 0.625 BTC minimum (a fifth of the
+        // demo chain's 3.125 BTC subsidy), so he is carried
         // and paid once his balance and a block's earnings reach it.
         try (ExamplePool pool = TestPools.start(new String[] {"--bind", "127.0.0.1", "--port", "0", "--mode", "pool",
                 "--payout-address", POOL, "--database", url, "--share-log", dir.resolve("journal.jsonl").toString(),
                 "--difficulty", ValidShareMiner.DIFFICULTY, "--vardiff", "off", "--vardiff-min", ValidShareMiner.DIFFICULTY,
                 "--demo-network-difficulty", "0.00001", "--pplns-window-factor", "1000", "--pplns-refresh-seconds", "0.2",
-                "--pool-fee", "25", "--min-payout", "1000000000", "--block-check-seconds", "0.2", "--stats-port", "0",
+                "--pool-fee", "25", "--min-payout", "62500000", "--block-check-seconds", "0.2", "--stats-port", "0",
                 "--web-port", "0", "--web-bind", "127.0.0.1"});
              ValidShareMiner alice = new ValidShareMiner(pool.boundAddresses().get(0).getPort(), ALICE + ".rig1", 8);
              ValidShareMiner bob = new ValidShareMiner(pool.boundAddresses().get(0).getPort(), BOB + ".rig1", 8)) {

@@ -4,6 +4,8 @@
 # an embedder gets from a repository: the published POMs resolve, the module descriptors let a
 # named module use the API, and it runs. Needs Maven Central (the consumer's own plugins and the
 # third-party jars are fetched into a fresh local repository, so nothing comes from this build's).
+# Then runs the example pool itself from the module path (an automatic module) and checks it
+# answers --help.
 # Usage: scripts/check-consumer.sh   (prints the consumer's line; exits non-zero on any failure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,3 +108,12 @@ cd "$work"
 line=$(java --module-path "$(cat "$work/modules.txt"):$work/target/classes" --module consumer/consumer.Main)
 echo "$line"
 [[ $line == *"module consumer got job"*"module org.stratum4j.core and module org.stratum4j.transport.nio" ]]
+# The examples on the module path: an automatic module that needs its JDK modules named.
+cd "$root"
+./mvnw -q -pl stratum-examples org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$work/examples-modules.txt"
+help=$(java --module-path "$(cat "$work/examples-modules.txt"):$(ls stratum-examples/target/stratum-examples-*.jar | grep -v sources | head -1)" \
+  --add-modules ALL-MODULE-PATH,java.sql,java.net.http,jdk.httpserver \
+  --module org.stratum4j.examples/org.stratum4j.examples.pool.PoolMain --help)
+[[ $help == "Usage: java -jar stratum-example-pool.jar"* ]]
+echo "examples: PoolMain answers --help from the module path (module org.stratum4j.examples)"

@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.stratum4j.examples.testing.TestClock;
+import org.stratum4j.core.testing.MutableClock;
 
 /** Worker, node and database alerts fire once per change, and their JSON says what happened. */
 class AlertWatchTest {
 
-    final TestClock clock = new TestClock(Instant.parse("2026-12-04T12:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
     final Map<String, Instant> lastShares = new ConcurrentHashMap<>();
     final List<Alert> sent = new CopyOnWriteArrayList<>();
     volatile boolean node = true;

@@ -10,12 +10,12 @@ import org.junit.jupiter.api.Test;
 import org.stratum4j.core.bitcoin.Difficulty;
 import org.stratum4j.core.engine.ShareEvent;
 import org.stratum4j.core.share.RejectReason;
-import org.stratum4j.examples.testing.TestClock;
+import org.stratum4j.core.testing.MutableClock;
 
 /** The dashboard's in-memory figures: rates per interval, online within 5 minutes, bounded and junk-proof. */
 class ShareHistoryTest {
 
-    final TestClock clock = new TestClock(Instant.parse("2026-12-04T12:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T12:00:00Z"));
     final ShareHistory history = new ShareHistory(clock);
 
     ShareEvent share(String worker, double difficulty, double shareDifficulty, RejectReason reason) {

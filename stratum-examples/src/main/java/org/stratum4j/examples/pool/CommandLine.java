@@ -248,8 +248,11 @@ public final class CommandLine {
      * Refuses a starting difficulty that the difficulty range would silently change: the engine
      * would clamp it, and miners would not get what the operator asked for.
      *
-     * @param flag how the difficulty was given ({@code --difficulty 0.5}, {@code --port 3334:0.5}),
-     *             with "(the default)" when it was not
+     * @param flag    how the difficulty was given ({@code --difficulty 0.5}, {@code --port 3334:0.5};
+     *                {@code the default --difficulty 1024} when it was not)
+     * @param minFlag the floor's flag, optionally followed by where its value came from
+     *                ({@code --vardiff-min (its default)}); the advice names the flag alone
+     * @param maxFlag the same for the ceiling ({@code max} null: none)
      */
     public static void withinRange(String flag, Difficulty d, Difficulty min, String minFlag, Difficulty max, String maxFlag)
             throws ConfigException {

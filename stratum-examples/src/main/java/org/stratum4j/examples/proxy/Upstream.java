@@ -96,7 +96,8 @@ abstract class Upstream {
     final CompletableFuture<Upstream> start(ClientGroup group) {
         ready.orTimeout(settings.answerTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((u, e) -> {
             if (e != null) {
-                fail(e instanceof java.util.concurrent.TimeoutException ? "not ready within " + settings.answerTimeout().toSeconds() + " s"
+                // However set-up failed (a timeout completes the future itself), the connection goes.
+                close(e instanceof java.util.concurrent.TimeoutException ? "not ready within " + settings.answerTimeout().toSeconds() + " s"
                         : rootMessage(e));
             }
         });
@@ -245,6 +246,9 @@ abstract class Upstream {
         while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
                 || t instanceof java.util.concurrent.ExecutionException || t.getMessage() == null)) {
             t = t.getCause();
+        }
+        if (t instanceof java.util.concurrent.TimeoutException && t.getMessage() == null) {
+            return "no answer within --upstream-timeout";
         }
         return t.getMessage() == null ? t.toString() : t.getMessage();
     }

@@ -333,8 +333,11 @@ class ProxyTest {
                 Thread.sleep(1500);
                 assertThat(refused.upstream()).as("nothing usable: the account is refused everywhere").isEmpty();
             }
-            try (Proxy proxy = proxy("stratum+tcp://127.0.0.1:" + garbage.getLocalPort() + "," + url(pool), "--upstream-timeout", "3")) {
-                await(() -> proxy.upstream().equals(java.util.Optional.of(url(pool))), 30, "the proxy past the garbage");
+            // A pool that takes the connection and never answers: given up on after the timeout, then garbage, then the pool.
+            try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                 Proxy proxy = proxy("stratum+tcp://127.0.0.1:" + silent.getLocalPort() + ",stratum+tcp://127.0.0.1:" + garbage.getLocalPort()
+                         + "," + url(pool), "--upstream-timeout", "3")) {
+                await(() -> proxy.upstream().equals(java.util.Optional.of(url(pool))), 30, "the proxy past the silent pool and the garbage");
                 try (Hand hand = new Hand(proxy.boundAddresses().get(0), "rig", false)) {
                     Notify n = hand.nextJob();
                     assertThat(hand.share("rig", n, n.version(), Difficulty.of(UPSTREAM_DIFFICULTY), null).isTrue()).isTrue();

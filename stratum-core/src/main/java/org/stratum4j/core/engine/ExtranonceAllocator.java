@@ -38,22 +38,37 @@ public interface ExtranonceAllocator {
         if (instanceId < 0 || instanceId > 255) {
             throw new IllegalArgumentException("instance id " + instanceId + " is outside 0..255");
         }
-        return new Sequential(size, instanceId);
+        int counterBits = 8 * (size - 1);
+        return new Sequential(size, (long) instanceId << counterBits, counterBits, "extranonce1 values of this instance are in use");
     }
 
-    /** {@link #sequential}. */
+    /**
+     * Values of {@code size} bytes (1..8) counting from zero, wrapping and skipping live values,
+     * with no instance byte: a proxy's indexes for its miners, say.
+     *
+     * @param what what the values are, for the message when every one is in use
+     */
+    static ExtranonceAllocator counting(int size, String what) {
+        if (size < 1 || size > 8) {
+            throw new IllegalArgumentException("extranonce1 size " + size + " is outside 1..8");
+        }
+        return new Sequential(size, 0, 8 * size, what + " are in use (" + size + "-byte extranonce1)");
+    }
+
+    /** {@link #sequential} and {@link #counting}. */
     final class Sequential implements ExtranonceAllocator {
         private final int size;
         private final long prefix;
         private final long space;
+        private final String exhausted;
         private final AtomicLong next = new AtomicLong();
         private final Set<Long> live = ConcurrentHashMap.newKeySet();
 
-        Sequential(int size, int instanceId) {
+        Sequential(int size, long prefix, int counterBits, String exhausted) {
             this.size = size;
-            int counterBits = 8 * (size - 1);
             this.space = counterBits >= 63 ? Long.MAX_VALUE : 1L << counterBits;
-            this.prefix = (long) instanceId << counterBits;
+            this.prefix = prefix;
+            this.exhausted = exhausted;
         }
 
         @Override
@@ -74,7 +89,7 @@ public interface ExtranonceAllocator {
                     return out;
                 }
             }
-            throw new IllegalStateException("all " + space + " extranonce1 values of this instance are in use");
+            throw new IllegalStateException("all " + space + " " + exhausted);
         }
 
         @Override

@@ -3,9 +3,6 @@ package org.stratum4j.core.proxy;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.engine.ExtranonceAllocator;
 import org.stratum4j.core.job.Job;
@@ -139,49 +136,7 @@ public final class ExtranonceSplit {
      */
     public static ExtranonceAllocator indexes(int indexBytes) {
         checkShape(indexBytes, MIN_MINER_EXTRANONCE2);
-        return new Indexes(indexBytes);
-    }
-
-    /** {@link #indexes}. */
-    private static final class Indexes implements ExtranonceAllocator {
-        private final int bytes;
-        private final long space;
-        private final AtomicLong next = new AtomicLong();
-        private final Set<Long> live = ConcurrentHashMap.newKeySet();
-
-        Indexes(int bytes) {
-            this.bytes = bytes;
-            this.space = 1L << (8 * bytes);
-        }
-
-        @Override
-        public int size() {
-            return bytes;
-        }
-
-        @Override
-        public byte[] allocate() {
-            for (long tries = 0; tries < space; tries++) {
-                long index = Math.floorMod(next.getAndIncrement(), space);
-                if (live.add(index)) {
-                    byte[] out = new byte[bytes];
-                    for (int i = 0; i < bytes; i++) {
-                        out[i] = (byte) (index >>> (8 * (bytes - 1 - i)));
-                    }
-                    return out;
-                }
-            }
-            throw new IllegalStateException("all " + space + " miner indexes are in use (" + bytes + "-byte extranonce1)");
-        }
-
-        @Override
-        public void release(byte[] extranonce1) {
-            long index = 0;
-            for (byte b : extranonce1) {
-                index = index << 8 | (b & 0xFF);
-            }
-            live.remove(index);
-        }
+        return ExtranonceAllocator.counting(indexBytes, "miner indexes");
     }
 
     @Override

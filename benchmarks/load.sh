@@ -5,6 +5,8 @@
 #   benchmarks/load.sh blocks              # the same with a new block every 10 s
 #   benchmarks/load.sh idle                # 19,000 idle connections held by one pool process
 #   benchmarks/load.sh scale N             # N connections, 8,000 submits/s, a block every 10 s
+#   benchmarks/load.sh twoblocks [N]       # N (9,000) connections, 8,000 submits/s, a 15 s window with two new
+#                                          # blocks 3 s apart (at 5 and 8 s), made by the node the pool follows
 # Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS,
 # POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…"),
 # POOL_DIFFICULTY (default 1024; 0.0000000001 makes every random share acceptable),
@@ -21,7 +23,7 @@ fi
 run_jar="${TMPDIR:-/tmp}/stratum4j-load-pool-$$.jar"
 cp "$jar" "$run_jar"
 jar=$run_jar
-scenario=${1:?"scenario: steady, blocks, idle or scale N"}
+scenario=${1:?"scenario: steady, blocks, idle, scale N or twoblocks [N]"}
 # 1024: the generator's random nonces are all refused (23), the validation path under load. 1e-10:
 # every hash meets the target, so every share is accepted (and stored, with --share-log or --database).
 difficulty=${POOL_DIFFICULTY:-1024}
@@ -50,8 +52,25 @@ case $scenario in
     # At least two generator processes (two reading threads, one per core), at most 9,000 connections each.
     p=$(( (n + 8999) / 9000 )); if (( p < 2 )); then p=2; fi
     pool_args+=(--demo-block-interval 10); load_args+=(--connections "$n" --processes "$p" --rate 8000) ;;
+  twoblocks)
+    # As one would measure any pool: it follows a node (the demo chain behind JSON-RPC, as Bitcoin Core in
+    # regtest) and the node's generatetoaddress makes the blocks, so the same script drives any pool.
+    n=${2:-9000}
+    p=$(( (n + 8999) / 9000 )); if (( p < 2 )); then p=2; fi
+    node_port=${NODE_PORT:-18443}
+    java -cp "$jar" org.stratum4j.examples.demo.DemoNodeMain --port "$node_port" > "${TMPDIR:-/tmp}/stratum4j-load-node.log" 2>&1 &
+    node=$!
+    for _ in $(seq 1 100); do
+      curl -sf --user demo:demo -d '{"id":0,"method":"getblockchaininfo","params":[]}' "http://127.0.0.1:$node_port/" > /dev/null 2>&1 && break
+      sleep 0.2
+    done
+    pool_args+=(--chain bitcoind --rpc-url "http://127.0.0.1:$node_port/" --rpc-user demo --rpc-password demo)
+    measured=${SECONDS_MEASURED:-15}
+    load_args=(--warmup-seconds "$warmup" --seconds "$measured" --connections "$n" --processes "$p" --rate 8000 --new-blocks-at "${BLOCKS_AT:-5,8}"
+      --new-block-command "curl -sf --user demo:demo -d '{\"id\":1,\"method\":\"generatetoaddress\",\"params\":[1,\"bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms\"]}' http://127.0.0.1:$node_port/") ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
+node=${node:-}
 # shellcheck disable=SC2206
 pool_args+=(${POOL_ARGS:-})
 # One pool process holds up to 20,000 open files here; ask for them.
@@ -59,7 +78,7 @@ ulimit -n 20000 2>/dev/null || true
 # shellcheck disable=SC2086
 java ${POOL_JAVA_OPTS:-} -jar "$jar" "${pool_args[@]}" > "$pool_log" 2>&1 &
 pool=$!
-trap 'kill $pool 2>/dev/null; wait $pool 2>/dev/null || true; rm -f "$run_jar"' EXIT
+trap 'kill $pool $node 2>/dev/null; wait $pool $node 2>/dev/null || true; rm -f "$run_jar"' EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$stats/health" > /dev/null 2>&1 && break
   sleep 0.2
@@ -88,7 +107,7 @@ if [[ ${VIA_PROXY:-0} == 1 ]]; then
     --upstream-user bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --bind 127.0.0.1 --port "$proxy_port" --stats-port "$proxy_stats" \
     --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff-max "$difficulty" --ban-threshold 0 > "$proxy_log" 2>&1 &
   proxy=$!
-  trap 'kill $proxy $pool 2>/dev/null; wait $proxy $pool 2>/dev/null || true; rm -f "$run_jar"' EXIT
+  trap 'kill $proxy $pool $node 2>/dev/null; wait $proxy $pool $node 2>/dev/null || true; rm -f "$run_jar"' EXIT
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$proxy_stats/health" > /dev/null 2>&1 && break
     sleep 0.2

@@ -146,11 +146,20 @@ public final class PoolEngine {
     }
 
     /**
-     * Sends an announced job to one session (on its loop); sessions not yet subscribed are skipped.
+     * Sends an announced job to one session (on its loop); sessions not yet subscribed, or that
+     * already have this job (they subscribed after it was announced), are skipped.
      * With per-worker payouts the session gets its own miner's version of the job (made once per
      * payout script and shared), and nothing before its first authorization.
      */
     public void deliver(Session s, Announcement a) {
+        // A session that subscribed after the job was announced got it then (transports fan out a slice at a time).
+        if (!a.job().id().equals(s.lastBaseId())) {
+            send(s, a);
+        }
+    }
+
+    /** Sends {@code a}'s job to the session, also when it has it already (a new extranonce, a second subscribe). */
+    private void send(Session s, Announcement a) {
         if (s.closed || !s.subscribed) {
             return;
         }
@@ -263,7 +272,7 @@ public final class PoolEngine {
         emit(s, new SetExtranonce(fresh, extranonce2Size));
         Announcement a = core.latest();
         if (a != null) {
-            deliver(s, a);
+            send(s, a);
         }
     }
 
@@ -316,7 +325,7 @@ public final class PoolEngine {
         emit(s, new SetDifficulty(s.difficulty.current()));
         Announcement a = core.latest();
         if (a != null) {
-            deliver(s, a);
+            send(s, a);
         }
     }
 

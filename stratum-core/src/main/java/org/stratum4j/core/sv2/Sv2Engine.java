@@ -365,7 +365,10 @@ public final class Sv2Engine {
             return;
         }
         for (Channel c : s.channels.values()) {
-            send(s, c, a);
+            // A channel opened after the job was announced got it then (transports fan out a slice at a time).
+            if (!a.job().id().equals(c.lastBaseId())) {
+                send(s, c, a);
+            }
         }
     }
 

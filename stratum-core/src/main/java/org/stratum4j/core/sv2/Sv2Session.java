@@ -147,6 +147,11 @@ public final class Sv2Session {
             return jobId;
         }
 
+        /** The base id of the last job sent to this channel, or null before the first. */
+        String lastBaseId() {
+            return sentNext == 0 ? null : sentBaseIds[(sentNext - 1) % JOB_MEMORY];
+        }
+
         /** The slot of a job id sent to this channel, or -1. */
         int sent(int jobId) {
             for (int i = 0; i < JOB_MEMORY; i++) {

@@ -637,6 +637,21 @@ class EngineTest {
     }
 
     @Test
+    void aJobTheSessionGotWhenItSubscribedIsNotDeliveredAgain() {
+        Announcement a = engine.newTemplate(template(1, 0x207fffff));
+        Miner m = ready(1); // got the job when it subscribed
+        m.connection().take();
+        // The transport's fan-out of the same job reaches the session after it subscribed: nothing more to send.
+        engine.deliver(m.session(), a);
+        assertThat(m.connection().take()).isEmpty();
+        Announcement next = engine.newTemplate(template(2, 0x207fffff));
+        engine.deliver(m.session(), next);
+        assertThat(FakeConnection.lastNotify(m.connection().take()).jobId()).isEqualTo(next.job().id());
+        engine.deliver(m.session(), next);
+        assertThat(m.connection().take()).isEmpty();
+    }
+
+    @Test
     void renewedExtranonceIsAnnouncedToSubscribedMiners() {
         Announcement a = engine.newTemplate(template(1, 0x207fffff));
         Miner m = ready(1);

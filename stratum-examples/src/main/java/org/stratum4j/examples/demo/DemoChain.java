@@ -203,6 +203,33 @@ public final class DemoChain implements TemplateSource, BlockSubmitter, BlockLoo
         return Optional.empty();
     }
 
+    /**
+     * Other miners find {@code count} blocks in a row (regtest's {@code generatetoaddress}, for demos
+     * and load tests): the tip moves each time and the pool gets each new template. Returns the new
+     * blocks' hashes, oldest first, once the chain has published them.
+     *
+     * @throws IllegalArgumentException when {@code count} is outside 1..1,000
+     */
+    public CompletionStage<List<Sha256Hash>> foundElsewhere(int count) {
+        if (count < 1 || count > 1_000) {
+            throw new IllegalArgumentException("block count " + count + " is outside 1..1000");
+        }
+        CompletableFuture<List<Sha256Hash>> hashes = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                List<Sha256Hash> found = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    foundElsewhere();
+                    found.add(tip);
+                }
+                hashes.complete(List.copyOf(found));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            hashes.completeExceptionally(new IllegalStateException("demo chain stopped"));
+        }
+        return hashes;
+    }
+
     /** Another miner's block: the tip moves and every pool job goes stale. */
     private void foundElsewhere() {
         byte[] hash = new byte[32];

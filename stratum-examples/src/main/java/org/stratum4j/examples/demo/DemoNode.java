@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -210,6 +211,32 @@ public final class DemoNode implements AutoCloseable {
                     g.writeEndObject();
                 }));
             }
+            case "generatetoaddress" -> {
+                // Regtest's call, so that one script makes blocks for this node and for Bitcoin Core. The blocks
+                // are other miners' (the demo chain keeps no coinbases), so the address is not checked.
+                if (call.firstNumber == null || call.firstNumber < 1 || call.firstNumber > 1_000) {
+                    reply(ex, 500, error(call.id, -8, "nblocks must be a number of blocks, 1..1000"));
+                    return;
+                }
+                List<Sha256Hash> hashes;
+                try {
+                    hashes = chain.foundElsewhere(call.firstNumber.intValue()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    reply(ex, 500, error(call.id, -1, "interrupted"));
+                    return;
+                } catch (Exception e) {
+                    reply(ex, 500, error(call.id, -1, "the chain did not make the blocks: " + e));
+                    return;
+                }
+                reply(ex, 200, result(call.id, g -> {
+                    g.writeStartArray();
+                    for (Sha256Hash h : hashes) {
+                        g.writeString(h.toDisplayHex());
+                    }
+                    g.writeEndArray();
+                }));
+            }
             case "getblockchaininfo" -> reply(ex, 200, result(call.id, g -> {
                 g.writeStartObject();
                 g.writeStringField("chain", "regtest");
@@ -387,6 +414,8 @@ public final class DemoNode implements AutoCloseable {
         String method = "";
         /** The first parameter when it is a string (submitblock's block, getblockheader's hash). */
         String firstString;
+        /** The first parameter when it is a whole number (generatetoaddress's block count). */
+        Long firstNumber;
         /** getblocktemplate's {@code longpollid}. */
         String longPollId;
 
@@ -428,6 +457,8 @@ public final class DemoNode implements AutoCloseable {
                 }
                 if (first && t == JsonToken.VALUE_STRING) {
                     firstString = p.getText();
+                } else if (first && t == JsonToken.VALUE_NUMBER_INT) {
+                    firstNumber = p.getLongValue();
                 } else if (first && t == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String field = p.currentName();

@@ -52,6 +52,10 @@ public final class LoadGenMain {
               --user USER           worker name (default: the demo address + .load, for a solo demo pool)
               --same-source         connect from 127.0.0.1 only (default: each connection from its own 127.x.y.z)
               --stats-url URL       the pool's /stats, for memory per session and RSS (default: none)
+              --new-blocks-at S,S…  run --new-block-command at these seconds into the measured window, so that new blocks
+                                    fall inside it at known times (default: never)
+              --new-block-command C a shell command that makes the pool's node find a block, e.g. bitcoin-cli -regtest
+                                    generatetoaddress 1 ADDRESS, or a curl to the demo node's generatetoaddress
               --reconnect-within MS when the pool closes a connection or says client.reconnect, connect again after a
                                     random delay up to MS milliseconds, as miners do; reports how long each was without
                                     work (default: never reconnect)
@@ -92,7 +96,8 @@ public final class LoadGenMain {
     }
 
     private static final List<String> VALUED = List.of("url", "connections", "processes", "rate", "warmup-seconds", "seconds", "connect-rate",
-            "idle-seconds", "drain-seconds", "threads", "user", "stats-url", "child", "first-index", "start-at", "reconnect-within");
+            "idle-seconds", "drain-seconds", "threads", "user", "stats-url", "child", "first-index", "start-at", "reconnect-within",
+            "new-blocks-at", "new-block-command");
     private static final List<String> FLAGS = List.of("same-source", "help");
 
     static Map<String, String> options(String[] args) {
@@ -209,6 +214,7 @@ public final class LoadGenMain {
                     + "18,000 per process (each process may open 20,000 files here); raise --processes");
         }
         InetSocketAddress target = pool(o);
+        List<Integer> blocksAt = blocksAt(o, whole(o, "seconds", 60, 0, 86_400));
         PoolProbe probe = o.containsKey("stats-url") ? new PoolProbe(URI.create(o.get("stats-url"))) : null;
         PoolProbe.Sample before = probe == null ? null : probe.sample(true);
 
@@ -241,6 +247,8 @@ public final class LoadGenMain {
             first += n;
         }
 
+        Thread blockMaker = blocksAt.isEmpty() ? null
+                : startBlockMaker(o.get("new-block-command"), startAt + whole(o, "warmup-seconds", 5, 0, 3600) * 1000L, blocksAt, out);
         PoolProbe.Sample loaded = null;
         if (probe != null) {
             // Wait for the connections (or the start), then weigh the pool while they sit idle.
@@ -268,9 +276,71 @@ public final class LoadGenMain {
         for (Child c : children) {
             total.merge(c.await(hardStop));
         }
+        if (blockMaker != null) {
+            blockMaker.interrupt();
+            blockMaker.join(5000);
+        }
         PoolProbe.Sample after = probe == null ? null : probe.sample(false);
         print(out, total, before, loaded, after);
         return total;
+    }
+
+    /** The seconds of {@code --new-blocks-at}, ascending, each within the measured window; empty without it. */
+    static List<Integer> blocksAt(Map<String, String> o, int seconds) {
+        String at = o.get("new-blocks-at");
+        if (at == null) {
+            if (o.containsKey("new-block-command")) {
+                throw new IllegalArgumentException("--new-block-command needs --new-blocks-at (when to run it)");
+            }
+            return List.of();
+        }
+        if (!o.containsKey("new-block-command")) {
+            throw new IllegalArgumentException("--new-blocks-at needs --new-block-command (what makes a block)");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (String part : at.split(",")) {
+            int s;
+            try {
+                s = Integer.parseInt(part.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--new-blocks-at " + at + ": expected whole seconds separated by commas, e.g. 5,8");
+            }
+            if (s < 0 || s >= seconds || (!out.isEmpty() && s <= out.get(out.size() - 1))) {
+                throw new IllegalArgumentException("--new-blocks-at " + at + ": expected ascending seconds within the measured window, 0.."
+                        + (seconds - 1));
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code command} ({@code sh -c}) at each of {@code seconds} after {@code windowStart}
+     * (epoch milliseconds) and says when each ran and how it ended.
+     */
+    private static Thread startBlockMaker(String command, long windowStart, List<Integer> seconds, PrintStream out) {
+        Thread t = new Thread(() -> {
+            for (int s : seconds) {
+                try {
+                    long wait = windowStart + s * 1000L - System.currentTimeMillis();
+                    if (wait > 0) {
+                        Thread.sleep(wait);
+                    }
+                    Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    boolean done = p.waitFor(30, TimeUnit.SECONDS);
+                    out.printf(Locale.ROOT, "new block at %d s into the window: %s%n", s,
+                            !done ? "the command did not finish in 30 s" : p.exitValue() == 0 ? "made" : "the command failed (exit " + p.exitValue() + ")");
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException e) {
+                    out.println("new block at " + s + " s into the window: the command could not run: " + e.getMessage());
+                }
+            }
+        }, "loadgen-new-blocks");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** A child process running one slice. */

@@ -129,6 +129,33 @@ class DemoNodeTest {
     }
 
     @Test
+    void generateToAddressMakesOtherMinersBlocksAsRegtestDoes() throws Exception {
+        node("0.0001", Duration.ofSeconds(30));
+        BitcoindRpc rpc = rpc("s3cret");
+        BlockTemplate first = rpc.getBlockTemplate();
+        CompletableFuture<BlockTemplate> poll = CompletableFuture.supplyAsync(() -> poll(rpc("s3cret"), first.longPollId().orElseThrow()));
+        HttpClient http = HttpClient.newHttpClient();
+        String auth = "Basic " + Base64.getEncoder().encodeToString("demo:s3cret".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> made = http.send(HttpRequest.newBuilder(node.url()).header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":1,\"method\":\"generatetoaddress\",\"params\":[2,\"" + PoolMain.DEMO_ADDRESS
+                        + "\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(made.statusCode()).isEqualTo(200);
+        String tip = node.chain().tip().toDisplayHex();
+        assertThat(made.body()).matches("\\{\"result\":\\[\"[0-9a-f]{64}\",\"" + tip + "\"\\],\"error\":null,\"id\":1}");
+        assertThat(node.chain().height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT + 2);
+        // The long poll ends with a template on the new tip.
+        assertThat(poll.get(5, TimeUnit.SECONDS).height()).isGreaterThan(first.height());
+        assertThat(rpc.getBlockTemplate().previousBlockHash()).isEqualTo(node.chain().tip());
+
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(node.url()).header("Authorization", auth)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":2,\"method\":\"generatetoaddress\",\"params\":[0,\"x\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(500);
+        assertThat(none.body()).contains("-8").contains("1..1000");
+        assertThat(node.chain().height()).isEqualTo(DemoChain.DEFAULT_START_HEIGHT + 2);
+    }
+
+    @Test
     void aLongPollWithoutANewTipIsAnsweredAfterTheHold() throws Exception {
         node("0.0001", Duration.ofSeconds(1));
         BitcoindRpc rpc = rpc("s3cret");

@@ -103,6 +103,56 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void newBlocksAreMadeAtTheGivenSecondsOfTheWindowAndEachIsMeasured(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (ExamplePool pool = pool()) {
+            int port = pool.boundAddresses().get(0).getPort();
+            // The command stands for bitcoin-cli's generatetoaddress: it leaves a line, and the chain finds a block for each.
+            java.nio.file.Path made = dir.resolve("made");
+            java.nio.file.Files.createFile(made);
+            Thread node = new Thread(() -> {
+                int seen = 0;
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        int lines = java.nio.file.Files.readAllLines(made).size();
+                        for (; seen < lines; seen++) {
+                            pool.demoChain().orElseThrow().foundElsewhere(1).toCompletableFuture().join();
+                        }
+                        Thread.sleep(5);
+                    } catch (java.io.IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            node.start();
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            LoadReport r;
+            try {
+                r = LoadGenMain.runParent(LoadGenMain.options(new String[] {"--url", "stratum+tcp://127.0.0.1:" + port,
+                    "--connections", "100", "--rate", "200", "--warmup-seconds", "1", "--seconds", "4", "--idle-seconds", "1",
+                    "--new-blocks-at", "1,2", "--new-block-command", "echo block >> '" + made + "'"}),
+                        new PrintStream(text, true, StandardCharsets.UTF_8));
+            } finally {
+                node.interrupt();
+                node.join();
+            }
+            String out = text.toString(StandardCharsets.UTF_8);
+            assertThat(out).contains("new block at 1 s into the window: made").contains("new block at 2 s into the window: made");
+            assertThat(r.jobs()).as(out).hasSize(2);
+            assertThat(r.jobs().values()).as(out).allSatisfy(a -> assertThat(a.connections()).isEqualTo(100));
+            assertThat(out).contains("new blocks: 2 reached every connection");
+        }
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "3,2", "--new-block-command", "x"}), 15))
+                .hasMessageContaining("ascending seconds within the measured window, 0..14");
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "20", "--new-block-command", "x"}), 15))
+                .hasMessageContaining("0..14");
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "5"}), 15))
+                .hasMessageContaining("needs --new-block-command");
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-block-command", "x"}), 15))
+                .hasMessageContaining("needs --new-blocks-at");
+    }
+
+    @Test
     void invalidShareFloodsAreBannedAtTheThresholdAndNeverWithZero() throws Exception {
         for (String threshold : new String[] {"20", "0"}) {
             try (ExamplePool pool = pool("--ban-threshold", threshold)) {

@@ -9,8 +9,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,8 +43,14 @@ final class EventLoop implements Runnable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final Set<NioConnection> connections = new HashSet<>();
+    /** In the order they came: a fan-out reaches those who came first first. */
+    private final Set<NioConnection> connections = new LinkedHashSet<>();
     private final ArrayDeque<NioConnection> dirty = new ArrayDeque<>();
+    /** Jobs not yet delivered to every session here, oldest first; the first one's fan-out is under way. */
+    private final ArrayDeque<Announcement> fanOuts = new ArrayDeque<>();
+    /** The sessions the current fan-out still has to reach (from {@link #fanOutNext}), or null before it starts. */
+    private NioConnection[] fanOutTargets;
+    private int fanOutNext;
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Wire.MIN_READ_BUFFER);
     /** The buffers of one connection's gathering write (the loop flushes one connection at a time). */
     final ByteBuffer[] gather = new ByteBuffer[16];
@@ -102,18 +108,61 @@ final class EventLoop implements Runnable {
         });
     }
 
-    /** Sends a new job to every session of this loop (the notify bytes are shared). */
+    /**
+     * Sends a new job to every session of this loop (the notify bytes are shared), a slice at a
+     * time between the loop's reads (see {@link #fanOutSlice}). A clean job (a new block) replaces
+     * any fan-out still under way: the sessions not reached yet get only the new one.
+     */
     void announce(Announcement a) {
         execute(() -> {
-            for (NioConnection c : connections) {
+            if (a.job().cleanJobs()) {
+                fanOuts.clear();
+                fanOutTargets = null;
+            }
+            fanOuts.add(a);
+        });
+    }
+
+    /**
+     * Writes the oldest pending job to the next sessions for about {@link Settings#fanOutSliceNanos},
+     * then returns so that the loop serves the reads that came meanwhile: a share that arrives
+     * during a fan-out to thousands of sessions waits for one slice, not for the whole fan-out.
+     * Sessions are taken from a snapshot of the loop's connections made when the job's fan-out
+     * starts; a connection opened later gets the current job when it subscribes.
+     */
+    private void fanOutSlice() {
+        long deadline = System.nanoTime() + settings.fanOutSliceNanos;
+        Announcement a;
+        while ((a = fanOuts.peek()) != null) {
+            if (fanOutTargets == null) {
+                fanOutTargets = connections.toArray(NO_CONNECTIONS);
+                fanOutNext = 0;
+            }
+            while (fanOutNext < fanOutTargets.length) {
+                NioConnection c = fanOutTargets[fanOutNext];
+                fanOutTargets[fanOutNext++] = null;
+                if (c.closed) {
+                    continue;
+                }
                 if (c.session != null) {
                     engine.deliver(c.session, a);
                 } else if (c.sv2 != null && c.sv2.session != null) {
                     sv2Engine.deliver(c.sv2.session, a);
                 }
+                // Written now rather than at the end of the iteration: the slice's length is measured in writes done.
+                if (c.dirty) {
+                    c.flush();
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return;
+                }
             }
-        });
+            fanOuts.poll();
+            fanOutTargets = null;
+        }
     }
+
+    private static final NioConnection[] NO_CONNECTIONS = new NioConnection[0];
 
     /**
      * Tells up to {@code count} more of this loop's miners to reconnect with {@code message},
@@ -188,8 +237,11 @@ final class EventLoop implements Runnable {
         long nextTick = System.nanoTime() + tickNanos;
         try {
             while (running) {
-                long wait = Math.max(1, (nextTick - System.nanoTime()) / 1_000_000);
-                selector.select(wait);
+                if (fanOuts.isEmpty()) {
+                    selector.select(Math.max(1, (nextTick - System.nanoTime()) / 1_000_000));
+                } else {
+                    selector.selectNow();
+                }
                 wakeupPending.set(false);
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
@@ -215,6 +267,9 @@ final class EventLoop implements Runnable {
                 if (System.nanoTime() - nextTick >= 0) {
                     tick();
                     nextTick = System.nanoTime() + tickNanos;
+                }
+                if (!fanOuts.isEmpty()) {
+                    fanOutSlice();
                 }
                 flushDirty();
             }

@@ -206,6 +206,11 @@ public final class StratumServer implements AutoCloseable {
 
     private static final long DRAIN_STEP_MILLIS = 100;
 
+    /** Loop {@code index} (for tests that need a loop held still). */
+    EventLoop loop(int index) {
+        return loops.get(index);
+    }
+
     /** The counters. */
     public TransportMetrics metrics() {
         return metrics;
@@ -381,6 +386,7 @@ public final class StratumServer implements AutoCloseable {
         int backlog = 4096;
         int socketSendBuffer;
         int tlsHandshakeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        long fanOutSliceNanos = Long.getLong("stratum4j.fanOutSliceMicros", 300) * 1000;
     }
 
     /** Server settings, each checked when set. */
@@ -410,6 +416,22 @@ public final class StratumServer implements AutoCloseable {
          */
         public Builder tlsHandshakeThreads(int n) {
             s.tlsHandshakeThreads = range(n, 0, 64, "tlsHandshakeThreads");
+            return this;
+        }
+
+        /**
+         * How long an event loop writes a new job to its sessions before it serves the reads that
+         * came meanwhile, then goes on, 0..100 ms (default 300 µs; 0: one session at a time). A share
+         * that arrives during a fan-out waits about this long instead of the whole fan-out (tens of
+         * milliseconds for thousands of sessions); longer slices spend fewer system calls on looking
+         * for reads, so the last session gets its job a little sooner.
+         */
+        public Builder fanOutSlice(Duration d) {
+            Objects.requireNonNull(d, "fanOutSlice");
+            if (d.isNegative() || d.compareTo(Duration.ofMillis(100)) > 0) {
+                throw new IllegalArgumentException("fanOutSlice " + d + " is outside 0..100 ms");
+            }
+            s.fanOutSliceNanos = d.toNanos();
             return this;
         }
 

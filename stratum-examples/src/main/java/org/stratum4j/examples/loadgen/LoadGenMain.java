@@ -405,6 +405,12 @@ public final class LoadGenMain {
                 r.busySkips > 0 ? String.format(Locale.ROOT, " (%,d times no connection was free to submit)", r.busySkips) : "");
         out.printf(Locale.ROOT, "submit round trip: p50 %s, p99 %s, p999 %s, max %s%n", ms(h.quantile(0.5)), ms(h.quantile(0.99)),
                 ms(h.quantile(0.999)), ms(h.max()));
+        LatencyHistogram during = r.roundTripDuringFanOut();
+        if (during.count() > 0) {
+            out.printf(Locale.ROOT, "  of which in flight while a new block's job was reaching their generator process's connections: %,d (%.2f%%),"
+                    + " p50 %s, p99 %s, p999 %s%n", during.count(), 100.0 * during.count() / Math.max(1, h.count()), ms(during.quantile(0.5)),
+                    ms(during.quantile(0.99)), ms(during.quantile(0.999)));
+        }
         List<Long> spreads = new ArrayList<>();
         int partial = 0;
         int reach = r.connectionsHeld() - r.closedByPool();

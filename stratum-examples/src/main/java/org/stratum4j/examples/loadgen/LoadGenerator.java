@@ -198,6 +198,12 @@ public final class LoadGenerator {
         final ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
         final SplittableRandom random;
         Selector selector;
+        /** Connections this loop holds, and the newest block's fan-out to them: when it began and ended (0: not yet). */
+        int heldHere;
+        String fanOutBlock;
+        int fanOutReached;
+        long fanOutBegan;
+        long fanOutEnded;
         Throwable failure;
         int cursor;
         boolean submitting;
@@ -266,6 +272,7 @@ public final class LoadGenerator {
                 }
             }
             report.connectionsHeld = held;
+            heldHere = held;
             // Submit phase.
             submitting = true;
             double perNano = settings.submitsPerSecond() / settings.threads() / 1e9;
@@ -558,7 +565,7 @@ public final class LoadGenerator {
                     if (!c.pendingMeasured) {
                         return;
                     }
-                    report.roundTrip.record((now - c.pendingSince) / 1000);
+                    recordRoundTrip(c, now);
                     report.answered++;
                     if (r.isTrue()) {
                         report.accepted++;
@@ -612,7 +619,7 @@ public final class LoadGenerator {
                 if (!c.pendingMeasured) {
                     return !c.closed;
                 }
-                report.roundTrip.record((now - c.pendingSince) / 1000);
+                recordRoundTrip(c, now);
                 report.answered++;
                 if (m instanceof Sv2Message.SubmitSharesError e) {
                     report.rejectedByCode.merge(Sv2Conn.v1Code(e.errorCode()), 1L, Long::sum);
@@ -623,6 +630,15 @@ public final class LoadGenerator {
                 close(c, "told to reconnect");
             }
             return !c.closed;
+        }
+
+        private void recordRoundTrip(Conn c, long now) {
+            long micros = (now - c.pendingSince) / 1000;
+            report.roundTrip.record(micros);
+            boolean fanOutUnderWay = fanOutBegan != 0 && now >= fanOutBegan && (fanOutEnded == 0 || c.pendingSince <= fanOutEnded);
+            if (fanOutUnderWay) {
+                report.roundTripDuringFanOut.record(micros);
+            }
         }
 
         private void notified(Conn c, String jobId, int ntime, boolean clean, String block, long now) {
@@ -636,6 +652,15 @@ public final class LoadGenerator {
             // New blocks in the warm-up are not counted: their fan-out is the JIT's, not the pool's.
             if (!first && clean && now >= recordFrom) {
                 report.jobs.computeIfAbsent(block, k -> new LoadReport.JobArrival()).arrived(now);
+                if (!block.equals(fanOutBlock)) {
+                    fanOutBlock = block;
+                    fanOutReached = 0;
+                    fanOutBegan = now;
+                    fanOutEnded = 0;
+                }
+                if (++fanOutReached == heldHere) {
+                    fanOutEnded = now;
+                }
             }
         }
 

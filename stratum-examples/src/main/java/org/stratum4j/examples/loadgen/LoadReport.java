@@ -56,6 +56,8 @@ public final class LoadReport {
     final Map<Integer, Long> rejectedByCode = new TreeMap<>();
     final Map<String, Long> closeReasons = new TreeMap<>();
     final LatencyHistogram roundTrip = new LatencyHistogram();
+    /** The round trips of submits in flight while a new block's job was still reaching the connections of their process. */
+    final LatencyHistogram roundTripDuringFanOut = new LatencyHistogram();
     final Map<String, JobArrival> jobs = new LinkedHashMap<>();
     long reconnects;
     long returned;
@@ -142,6 +144,15 @@ public final class LoadReport {
         return roundTrip;
     }
 
+    /**
+     * Round-trip times, in microseconds, of the answered submits that were in flight while a new
+     * block's job was still reaching the connections of the generator process that sent them
+     * (a subset of {@link #roundTrip()}).
+     */
+    public LatencyHistogram roundTripDuringFanOut() {
+        return roundTripDuringFanOut;
+    }
+
     /** Connections the pool closed during the run. */
     public int closedByPool() {
         return closedByPool;
@@ -169,6 +180,7 @@ public final class LoadReport {
         o.rejectedByCode.forEach((k, v) -> rejectedByCode.merge(k, v, Long::sum));
         o.closeReasons.forEach((k, v) -> closeReasons.merge(k, v, Long::sum));
         roundTrip.add(o.roundTrip);
+        roundTripDuringFanOut.add(o.roundTripDuringFanOut);
         o.jobs.forEach((id, a) -> jobs.computeIfAbsent(id, k -> new JobArrival()).add(a.first, a.last, a.connections));
         reconnects += o.reconnects;
         returned += o.returned;
@@ -188,6 +200,7 @@ public final class LoadReport {
         rejectedByCode.forEach((k, v) -> out.add(PREFIX + "rejected " + k + " " + v));
         closeReasons.forEach((k, v) -> out.add(PREFIX + "close " + v + " " + k));
         out.add(PREFIX + "rtt " + roundTrip.encode());
+        out.add(PREFIX + "rttf " + roundTripDuringFanOut.encode());
         out.add(PREFIX + "lost " + reconnects + " " + returned + " " + stillOut + " " + outOfWorkSeconds);
         out.add(PREFIX + "out " + outOfWork.encode());
         jobs.forEach((id, a) -> out.add(PREFIX + "job " + id + " " + a.first + " " + a.last + " " + a.connections));
@@ -232,6 +245,7 @@ public final class LoadReport {
                 case "rejected" -> r.rejectedByCode.merge(Integer.parseInt(p[1]), Long.parseLong(p[2]), Long::sum);
                 case "close" -> r.closeReasons.merge(p[2], Long.parseLong(p[1]), Long::sum);
                 case "rtt" -> r.roundTrip.add(LatencyHistogram.decode(line.substring(PREFIX.length() + "rtt ".length())));
+                case "rttf" -> r.roundTripDuringFanOut.add(LatencyHistogram.decode(line.substring(PREFIX.length() + "rttf ".length())));
                 case "lost" -> {
                     String[] l = line.substring(PREFIX.length() + "lost ".length()).split(" ");
                     r.reconnects = Long.parseLong(l[0]);

@@ -6,11 +6,15 @@
 #   benchmarks/load.sh idle                # 19,000 idle connections held by one pool process
 #   benchmarks/load.sh scale N             # N connections, 8,000 submits/s, a block every 10 s
 #   benchmarks/load.sh twoblocks [N]       # N (9,000) connections, 8,000 submits/s, a 15 s window with two new
-#                                          # blocks 3 s apart (at 5 and 8 s), made by the node the pool follows
+#                                          # blocks 3 s apart (at 5 and 8 s), made by the node the pool follows; one
+#                                          # more block in the warm-up, as any pool that has run a while has seen one
 # Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS,
 # POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…"),
 # POOL_DIFFICULTY (default 1024; 0.0000000001 makes every random share acceptable),
 # PROTOCOL (v1, default, or v2: the generator's connections speak Stratum V2 to a --sv2-port),
+# PIN=1 (the pool on core 0 and the generator on core 1, with taskset, so that neither waits for the other's CPU),
+# POOL_JAR (run this build of the pool, an older one say, under this build's generator and demo node),
+# BLOCKS_AT (twoblocks: when the node makes blocks, in seconds from the window's start; default -10,5,8),
 # VIA_PROXY=1 (the generator's miners connect to a mining proxy, ProxyMain, in front of the pool:
 # one upstream connection; /stats and memory figures are then the proxy's; PROXY_JAVA_OPTS).
 set -euo pipefail
@@ -21,8 +25,10 @@ if [[ ! -f $jar ]]; then
 fi
 # Run a copy: a rebuild while the pool runs would replace its classes under it.
 run_jar="${TMPDIR:-/tmp}/stratum4j-load-pool-$$.jar"
-cp "$jar" "$run_jar"
-jar=$run_jar
+cp "${POOL_JAR:-$jar}" "$run_jar"
+gen_jar="${TMPDIR:-/tmp}/stratum4j-load-gen-$$.jar"
+cp "$jar" "$gen_jar"
+jar=$gen_jar
 scenario=${1:?"scenario: steady, blocks, idle, scale N or twoblocks [N]"}
 # 1024: the generator's random nonces are all refused (23), the validation path under load. 1e-10:
 # every hash meets the target, so every share is accepted (and stored, with --share-log or --database).
@@ -35,6 +41,8 @@ pool_args=(--bind 127.0.0.1 --port "$port" --stats-port "$stats" --mode pool
   --payout-address bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff off
   --ban-threshold 0 --max-connections 20000)
 load_args=(--warmup-seconds "$warmup" --seconds "$measured")
+pool_cpu=(); gen_cpu=()
+if [[ ${PIN:-0} == 1 ]]; then pool_cpu=(taskset -c 0); gen_cpu=(taskset -c 1); fi
 stats_url="http://127.0.0.1:$stats/stats"
 protocol=${PROTOCOL:-v1}
 pool_log="${TMPDIR:-/tmp}/stratum4j-load-pool.log"
@@ -66,7 +74,7 @@ case $scenario in
     done
     pool_args+=(--chain bitcoind --rpc-url "http://127.0.0.1:$node_port/" --rpc-user demo --rpc-password demo)
     measured=${SECONDS_MEASURED:-15}
-    load_args=(--warmup-seconds "$warmup" --seconds "$measured" --connections "$n" --processes "$p" --rate 8000 --new-blocks-at "${BLOCKS_AT:-5,8}"
+    load_args=(--warmup-seconds "$warmup" --seconds "$measured" --connections "$n" --processes "$p" --rate 8000 --new-blocks-at "${BLOCKS_AT:--10,5,8}"
       --new-block-command "curl -sf --user demo:demo -d '{\"id\":1,\"method\":\"generatetoaddress\",\"params\":[1,\"bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms\"]}' http://127.0.0.1:$node_port/") ;;
   *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
@@ -76,9 +84,9 @@ pool_args+=(${POOL_ARGS:-})
 # One pool process holds up to 20,000 open files here; ask for them.
 ulimit -n 20000 2>/dev/null || true
 # shellcheck disable=SC2086
-java ${POOL_JAVA_OPTS:-} -jar "$jar" "${pool_args[@]}" > "$pool_log" 2>&1 &
+"${pool_cpu[@]}" java ${POOL_JAVA_OPTS:-} -jar "$run_jar" "${pool_args[@]}" > "$pool_log" 2>&1 &
 pool=$!
-trap 'kill $pool $node 2>/dev/null; wait $pool $node 2>/dev/null || true; rm -f "$run_jar"' EXIT
+trap 'kill $pool $node 2>/dev/null; wait $pool $node 2>/dev/null || true; rm -f "$run_jar" "$gen_jar"' EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$stats/health" > /dev/null 2>&1 && break
   sleep 0.2
@@ -107,7 +115,7 @@ if [[ ${VIA_PROXY:-0} == 1 ]]; then
     --upstream-user bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --bind 127.0.0.1 --port "$proxy_port" --stats-port "$proxy_stats" \
     --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff-max "$difficulty" --ban-threshold 0 > "$proxy_log" 2>&1 &
   proxy=$!
-  trap 'kill $proxy $pool $node 2>/dev/null; wait $proxy $pool $node 2>/dev/null || true; rm -f "$run_jar"' EXIT
+  trap 'kill $proxy $pool $node 2>/dev/null; wait $proxy $pool $node 2>/dev/null || true; rm -f "$run_jar" "$gen_jar"' EXIT
   for _ in $(seq 1 100); do
     curl -sf "http://127.0.0.1:$proxy_stats/health" > /dev/null 2>&1 && break
     sleep 0.2
@@ -124,4 +132,4 @@ fi
 load_args+=(--url "$url" --stats-url "$stats_url")
 echo "scenario $scenario ($protocol): $(java -version 2>&1 | head -1), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 # shellcheck disable=SC2086
-java ${LOADGEN_JAVA_OPTS:-} -cp "$jar" org.stratum4j.examples.loadgen.LoadGenMain "${load_args[@]}"
+"${gen_cpu[@]}" java ${LOADGEN_JAVA_OPTS:-} -cp "$jar" org.stratum4j.examples.loadgen.LoadGenMain "${load_args[@]}"

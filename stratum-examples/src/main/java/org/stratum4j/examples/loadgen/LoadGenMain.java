@@ -52,8 +52,8 @@ public final class LoadGenMain {
               --user USER           worker name (default: the demo address + .load, for a solo demo pool)
               --same-source         connect from 127.0.0.1 only (default: each connection from its own 127.x.y.z)
               --stats-url URL       the pool's /stats, for memory per session and RSS (default: none)
-              --new-blocks-at S,S…  run --new-block-command at these seconds into the measured window, so that new blocks
-                                    fall inside it at known times (default: never)
+              --new-blocks-at S,S…  run --new-block-command at these seconds from the start of the measured window, so that
+                                    new blocks fall inside it at known times; negative ones fall in the warm-up (default: never)
               --new-block-command C a shell command that makes the pool's node find a block, e.g. bitcoin-cli -regtest
                                     generatetoaddress 1 ADDRESS, or a curl to the demo node's generatetoaddress
               --reconnect-within MS when the pool closes a connection or says client.reconnect, connect again after a
@@ -214,7 +214,7 @@ public final class LoadGenMain {
                     + "18,000 per process (each process may open 20,000 files here); raise --processes");
         }
         InetSocketAddress target = pool(o);
-        List<Integer> blocksAt = blocksAt(o, whole(o, "seconds", 60, 0, 86_400));
+        List<Integer> blocksAt = blocksAt(o, whole(o, "warmup-seconds", 5, 0, 3600), whole(o, "seconds", 60, 0, 86_400));
         PoolProbe probe = o.containsKey("stats-url") ? new PoolProbe(URI.create(o.get("stats-url"))) : null;
         PoolProbe.Sample before = probe == null ? null : probe.sample(true);
 
@@ -285,8 +285,11 @@ public final class LoadGenMain {
         return total;
     }
 
-    /** The seconds of {@code --new-blocks-at}, ascending, each within the measured window; empty without it. */
-    static List<Integer> blocksAt(Map<String, String> o, int seconds) {
+    /**
+     * The seconds of {@code --new-blocks-at}, ascending, counted from the start of the measured
+     * window (negative ones fall in the warm-up); empty without it.
+     */
+    static List<Integer> blocksAt(Map<String, String> o, int warmup, int seconds) {
         String at = o.get("new-blocks-at");
         if (at == null) {
             if (o.containsKey("new-block-command")) {
@@ -305,9 +308,9 @@ public final class LoadGenMain {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("--new-blocks-at " + at + ": expected whole seconds separated by commas, e.g. 5,8");
             }
-            if (s < 0 || s >= seconds || (!out.isEmpty() && s <= out.get(out.size() - 1))) {
-                throw new IllegalArgumentException("--new-blocks-at " + at + ": expected ascending seconds within the measured window, 0.."
-                        + (seconds - 1));
+            if (s < -warmup || s >= seconds || (!out.isEmpty() && s <= out.get(out.size() - 1))) {
+                throw new IllegalArgumentException("--new-blocks-at " + at + ": expected ascending seconds from the window's start, "
+                        + -warmup + ".." + (seconds - 1) + " (negative: in the warm-up)");
             }
             out.add(s);
         }
@@ -329,12 +332,12 @@ public final class LoadGenMain {
                     Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                     boolean done = p.waitFor(30, TimeUnit.SECONDS);
-                    out.printf(Locale.ROOT, "new block at %d s into the window: %s%n", s,
+                    out.printf(Locale.ROOT, "new block at %s: %s%n", s < 0 ? -s + " s before the window (in the warm-up)" : s + " s into the window",
                             !done ? "the command did not finish in 30 s" : p.exitValue() == 0 ? "made" : "the command failed (exit " + p.exitValue() + ")");
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException e) {
-                    out.println("new block at " + s + " s into the window: the command could not run: " + e.getMessage());
+                    out.println("new block at " + s + " s from the window's start: the command could not run: " + e.getMessage());
                 }
             }
         }, "loadgen-new-blocks");

@@ -159,6 +159,7 @@ public final class StatsServer implements AutoCloseable {
             }
             g.writeNumberField("hashrate", stats.hashrate());
             g.writeNumberField("connections", transport.openConnections());
+            g.writeNumberField("last_fanout_ms", transport.lastFanOutMillis());
             g.writeNumberField("sessions", e.sessions());
             g.writeNumberField("blocks", e.blocks());
             g.writeObjectFieldStart("shares");
@@ -243,6 +244,8 @@ public final class StatsServer implements AutoCloseable {
             b.append("stratum_shares_rejected_total{reason=\"").append(name(r)).append("\"} ").append(e.rejected(r)).append('\n');
         }
         metric(b, "stratum_blocks_found_total", "counter", "Blocks found (submitted to the chain).", e.blocks());
+        metric(b, "stratum_last_fanout_seconds", "gauge", "How long the last job took to be written to every miner (-1: none yet).",
+                transport.lastFanOutMillis() < 0 ? -1 : transport.lastFanOutMillis() / 1000);
         metric(b, "stratum_received_bytes_total", "counter", "Bytes received from miners.", transport.bytesIn());
         metric(b, "stratum_sent_bytes_total", "counter", "Bytes sent to miners.", transport.bytesOut());
         if (store != null) {

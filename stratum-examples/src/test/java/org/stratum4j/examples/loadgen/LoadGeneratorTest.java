@@ -130,25 +130,31 @@ class LoadGeneratorTest {
             try {
                 r = LoadGenMain.runParent(LoadGenMain.options(new String[] {"--url", "stratum+tcp://127.0.0.1:" + port,
                     "--connections", "100", "--rate", "200", "--warmup-seconds", "1", "--seconds", "4", "--idle-seconds", "1",
-                    "--new-blocks-at", "1,2", "--new-block-command", "echo block >> '" + made + "'"}),
+                    "--new-blocks-at", "-1,1,2", "--new-block-command", "echo block >> '" + made + "'"}),
                         new PrintStream(text, true, StandardCharsets.UTF_8));
             } finally {
                 node.interrupt();
                 node.join();
             }
             String out = text.toString(StandardCharsets.UTF_8);
-            assertThat(out).contains("new block at 1 s into the window: made").contains("new block at 2 s into the window: made");
+            assertThat(out).contains("new block at 1 s before the window (in the warm-up): made")
+                    .contains("new block at 1 s into the window: made").contains("new block at 2 s into the window: made");
+            // The warm-up's block is not measured.
             assertThat(r.jobs()).as(out).hasSize(2);
             assertThat(r.jobs().values()).as(out).allSatisfy(a -> assertThat(a.connections()).isEqualTo(100));
             assertThat(out).contains("new blocks: 2 reached every connection");
         }
-        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "3,2", "--new-block-command", "x"}), 15))
-                .hasMessageContaining("ascending seconds within the measured window, 0..14");
-        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "20", "--new-block-command", "x"}), 15))
-                .hasMessageContaining("0..14");
-        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "5"}), 15))
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "3,2", "--new-block-command", "x"}), 5, 15))
+                .hasMessageContaining("ascending seconds from the window's start, -5..14 (negative: in the warm-up)");
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "20", "--new-block-command", "x"}), 5, 15))
+                .hasMessageContaining("-5..14");
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "-6,1", "--new-block-command", "x"}), 5, 15))
+                .hasMessageContaining("-5..14");
+        assertThat(LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "-5,0,14", "--new-block-command", "x"}), 5, 15))
+                .containsExactly(-5, 0, 14);
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-blocks-at", "5"}), 5, 15))
                 .hasMessageContaining("needs --new-block-command");
-        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-block-command", "x"}), 15))
+        assertThatThrownBy(() -> LoadGenMain.blocksAt(LoadGenMain.options(new String[] {"--new-block-command", "x"}), 5, 15))
                 .hasMessageContaining("needs --new-blocks-at");
     }
 

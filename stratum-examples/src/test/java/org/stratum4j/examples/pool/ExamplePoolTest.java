@@ -97,11 +97,12 @@ class ExamplePoolTest {
             assertThat(json).contains("\"mode\" : \"pool\"").contains("\"name\" : \"alice.rig7\"")
                     .contains("\"next_block_split\" : {\n      \"alice.rig7\" : 1.0")
                     .contains("\"pid\" : " + ProcessHandle.current().pid()).containsPattern("\"heap_used_bytes\" : [1-9]")
-                    .containsPattern("\"rss_bytes\" : [1-9]").contains("\"payouts\" : {\n    \"scheme\" : \"pool-address\"");
+                    .containsPattern("\"rss_bytes\" : [1-9]").contains("\"payouts\" : {\n    \"scheme\" : \"pool-address\"")
+                    .containsPattern("\"last_fanout_ms\" : [0-9]");
             String metrics = get(java.net.URI.create(base + "/metrics"), status);
             assertThat(metrics).contains("# TYPE stratum_shares_accepted_total counter")
                     .containsPattern("stratum_shares_accepted_total [1-9]").containsPattern("\njvm_heap_used_bytes [1-9]")
-                    .containsPattern("\nprocess_resident_memory_bytes [1-9]");
+                    .containsPattern("\nprocess_resident_memory_bytes [1-9]").containsPattern("\nstratum_last_fanout_seconds [0-9]");
             assertThat(get(java.net.URI.create(base + "/health"), status)).isEqualTo("ok\n");
             assertThat(status[0]).isEqualTo(200);
             assertThat(pool.stats().hashrate()).isPositive();

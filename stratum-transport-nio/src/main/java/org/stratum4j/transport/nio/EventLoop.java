@@ -51,7 +51,10 @@ final class EventLoop implements Runnable {
     /** The sessions the current fan-out still has to reach (from {@link #fanOutNext}), or null before it starts. */
     private NioConnection[] fanOutTargets;
     private int fanOutNext;
+    private long fanOutStarted;
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Wire.MIN_READ_BUFFER);
+    /** Where the connections' framers cut their lines (one read at a time on this thread). */
+    final byte[] lineScratch = new byte[Wire.MIN_READ_BUFFER];
     /** The buffers of one connection's gathering write (the loop flushes one connection at a time). */
     final ByteBuffer[] gather = new ByteBuffer[16];
     final TlsBuffers tlsBuffers = new TlsBuffers();
@@ -137,6 +140,7 @@ final class EventLoop implements Runnable {
             if (fanOutTargets == null) {
                 fanOutTargets = connections.toArray(NO_CONNECTIONS);
                 fanOutNext = 0;
+                fanOutStarted = System.nanoTime();
             }
             while (fanOutNext < fanOutTargets.length) {
                 NioConnection c = fanOutTargets[fanOutNext];
@@ -158,6 +162,7 @@ final class EventLoop implements Runnable {
                 }
             }
             fanOuts.poll();
+            metrics.fannedOut(a.job().id(), System.nanoTime() - fanOutStarted);
             fanOutTargets = null;
         }
     }

@@ -7,6 +7,11 @@ import java.util.Arrays;
  * Cuts a byte stream into lines ending in {@code \n} (a preceding {@code \r} is dropped), joining
  * lines split across reads. A line longer than the cap is an error as soon as the cap is passed,
  * without buffering the rest of it. Not thread-safe: one per connection, on its loop.
+ *
+ * <p>Complete lines are cut in a scratch array shared by every framer of a loop; a framer holds
+ * bytes of its own only while a line is unfinished. Most reads end at a line's end, so an idle
+ * miner costs no buffer at all (thousands of idle sessions would otherwise hold half a kilobyte
+ * each).
  */
 final class LineFramer {
 
@@ -15,15 +20,24 @@ final class LineFramer {
         boolean line(byte[] buffer, int offset, int length);
     }
 
+    private static final int FIRST_PENDING = 256;
+
     private final int maxLine;
-    private byte[] buffer;
+    /** Shared with the other framers of the loop; holds nothing between two calls of {@link #feed}. */
+    private final byte[] scratch;
+    /** The unfinished line, or null when there is none. */
+    private byte[] pending;
     private int length;
-    /** Bytes of {@code buffer} already known to hold no newline. */
+    /** Bytes of {@code pending} already known to hold no newline. */
     private int scanned;
 
-    LineFramer(int maxLine) {
+    /**
+     * @param scratch where complete lines are cut, shared by the framers of one thread (any length
+     *                above zero; longer means fewer copies per read)
+     */
+    LineFramer(int maxLine, byte[] scratch) {
         this.maxLine = maxLine;
-        this.buffer = new byte[Math.min(maxLine + 2, 512)];
+        this.scratch = scratch;
     }
 
     /**
@@ -33,47 +47,89 @@ final class LineFramer {
      */
     boolean feed(ByteBuffer src, Sink sink) {
         while (src.hasRemaining()) {
-            if (length == buffer.length) {
-                if (buffer.length >= maxLine + 2) {
+            if (length == 0) {
+                if (!cutInScratch(src, sink)) {
                     return false;
                 }
-                buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, maxLine + 2));
+                continue;
             }
-            int n = Math.min(src.remaining(), buffer.length - length);
-            src.get(buffer, length, n);
+            if (length == pending.length) {
+                if (pending.length >= maxLine + 2) {
+                    return false;
+                }
+                pending = Arrays.copyOf(pending, Math.min(pending.length * 2, maxLine + 2));
+            }
+            int n = Math.min(src.remaining(), pending.length - length);
+            src.get(pending, length, n);
             length += n;
-            if (!drain(sink)) {
+            if (!drainPending(sink)) {
                 return false;
             }
         }
         return true;
     }
 
-    private boolean drain(Sink sink) {
+    /** No line is unfinished: cut what comes in the shared scratch and keep only an unfinished tail. */
+    private boolean cutInScratch(ByteBuffer src, Sink sink) {
+        int n = Math.min(src.remaining(), scratch.length);
+        src.get(scratch, 0, n);
         int start = 0;
-        for (int i = scanned; i < length; i++) {
-            if (buffer[i] != '\n') {
+        for (int i = 0; i < n; i++) {
+            if (scratch[i] != '\n') {
                 continue;
             }
-            int end = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
+            int end = i > start && scratch[i - 1] == '\r' ? i - 1 : i;
+            if (end - start > maxLine || !sink.line(scratch, start, end - start)) {
+                return false;
+            }
+            start = i + 1;
+        }
+        int rest = n - start;
+        if (rest > maxLine + 1) {
+            return false;
+        }
+        if (rest > 0) {
+            pending = new byte[Math.min(maxLine + 2, Math.max(FIRST_PENDING, Integer.highestOneBit(rest) << 1))];
+            System.arraycopy(scratch, start, pending, 0, rest);
+            length = rest;
+            scanned = rest;
+        }
+        return true;
+    }
+
+    private boolean drainPending(Sink sink) {
+        int start = 0;
+        for (int i = scanned; i < length; i++) {
+            if (pending[i] != '\n') {
+                continue;
+            }
+            int end = i > start && pending[i - 1] == '\r' ? i - 1 : i;
             if (end - start > maxLine) {
                 return false;
             }
-            if (!sink.line(buffer, start, end - start)) {
+            if (!sink.line(pending, start, end - start)) {
                 return false;
             }
             start = i + 1;
         }
         if (start > 0) {
-            System.arraycopy(buffer, start, buffer, 0, length - start);
+            System.arraycopy(pending, start, pending, 0, length - start);
             length -= start;
         }
         scanned = length;
+        if (length == 0) {
+            pending = null;
+        }
         return length <= maxLine + 1;
     }
 
     /** Bytes held of an unfinished line. */
     int pending() {
         return length;
+    }
+
+    /** The bytes this framer holds of its own (0 when no line is unfinished). */
+    int held() {
+        return pending == null ? 0 : pending.length;
     }
 }

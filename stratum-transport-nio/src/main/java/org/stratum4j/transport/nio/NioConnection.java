@@ -35,7 +35,8 @@ final class NioConnection implements Connection, LineFramer.Sink {
     private int proxyLength;
     /** The address this connection is counted under for per-address limits, or null. */
     InetAddress counted;
-    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+    /** Small at first: an idle miner has nothing queued, and thousands of them would hold 17 slots each. */
+    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>(2);
     private final long maxOutbound;
     private SelectionKey key;
     private long queued;
@@ -57,7 +58,7 @@ final class NioConnection implements Connection, LineFramer.Sink {
         this.remote = remote;
         this.listener = listener;
         this.proxy = listener.proxyProtocol() ? new byte[ProxyHeader.V2_MAX] : null;
-        this.framer = new LineFramer(maxLine);
+        this.framer = new LineFramer(maxLine, loop.lineScratch);
         this.maxLine = maxLine;
         this.maxOutbound = maxOutbound;
         this.openedAtNanos = System.nanoTime();

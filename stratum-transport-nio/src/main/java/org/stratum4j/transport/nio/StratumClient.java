@@ -78,7 +78,7 @@ public final class StratumClient extends ClientSocket {
 
     private final Listener listener;
     private final CompletableFuture<StratumClient> connecting;
-    private final LineFramer framer = new LineFramer(64 * 1024);
+    private final LineFramer framer = new LineFramer(64 * 1024, new byte[8 * 1024]);
     private final Map<Long, CompletableFuture<Response>> pending = new HashMap<>();
     private long nextId = 1;
 

@@ -74,6 +74,7 @@ class FanOutTest {
     @Test
     void aRequestThatArrivesDuringAFanOutIsAnsweredBeforeTheFanOutReachesItsSession() throws Exception {
         LineClient last = miners.get(MINERS - 1);
+        double before = server.metrics().lastFanOutMillis();
         CountDownLatch release = holdTheLoop();
         Announcement next = engine.newTemplate(ServerTest.template(2));
         server.announce(next);
@@ -89,6 +90,12 @@ class FanOutTest {
             assertThat(n.jobId()).isEqualTo(next.job().id());
             assertThat(n.cleanJobs()).isTrue();
         }
+        // The metric now tells how long this fan-out took (the first one, to nobody, took next to nothing).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.metrics().lastFanOutMillis() == before && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(server.metrics().lastFanOutMillis()).isGreaterThan(before).isLessThan(10_000);
     }
 
     @Test

@@ -8,7 +8,8 @@
 #   benchmarks/load.sh twoblocks [N]       # N (9,000) connections, 8,000 submits/s, a 15 s window with two new
 #                                          # blocks 3 s apart (at 5 and 8 s), made by the node the pool follows; one
 #                                          # more block in the warm-up, as any pool that has run a while has seen one
-# Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS, LOADGEN_JAVA_OPTS,
+# Environment: SECONDS_MEASURED (default 60), WARMUP (default 20), POOL_JAVA_OPTS (default @jvm.options, the README's
+# launch flags; empty for the JVM's defaults) and POOL_MALLOC_ARENA_MAX (default 2; empty for glibc's), LOADGEN_JAVA_OPTS,
 # POOL_ARGS (more pool flags, e.g. "--share-log /tmp/s.jsonl" or "--database postgresql://…"),
 # POOL_DIFFICULTY (default 1024; 0.0000000001 makes every random share acceptable),
 # PROTOCOL (v1, default, or v2: the generator's connections speak Stratum V2 to a --sv2-port),
@@ -84,7 +85,7 @@ pool_args+=(${POOL_ARGS:-})
 # One pool process holds up to 20,000 open files here; ask for them.
 ulimit -n 20000 2>/dev/null || true
 # shellcheck disable=SC2086
-"${pool_cpu[@]}" java ${POOL_JAVA_OPTS:-} -jar "$run_jar" "${pool_args[@]}" > "$pool_log" 2>&1 &
+MALLOC_ARENA_MAX=${POOL_MALLOC_ARENA_MAX-2} "${pool_cpu[@]}" java ${POOL_JAVA_OPTS-@jvm.options} -jar "$run_jar" "${pool_args[@]}" > "$pool_log" 2>&1 &
 pool=$!
 trap 'kill $pool $node 2>/dev/null; wait $pool $node 2>/dev/null || true; rm -f "$run_jar" "$gen_jar"' EXIT
 for _ in $(seq 1 100); do
@@ -111,7 +112,7 @@ if [[ ${VIA_PROXY:-0} == 1 ]]; then
   proxy_log="${TMPDIR:-/tmp}/stratum4j-load-proxy.log"
   # The proxy judges at the pool's difficulty, never bans, and mines upstream as the pool's payout address.
   # shellcheck disable=SC2086
-  java ${PROXY_JAVA_OPTS:-} -cp "$jar" org.stratum4j.examples.proxy.ProxyMain --upstream "$url" \
+  MALLOC_ARENA_MAX=${POOL_MALLOC_ARENA_MAX-2} java ${PROXY_JAVA_OPTS-@jvm.options} -cp "$jar" org.stratum4j.examples.proxy.ProxyMain --upstream "$url" \
     --upstream-user bcrt1q0z9q7p6dsqa95f67hd3xcnhdmvr8088h0dmfms --bind 127.0.0.1 --port "$proxy_port" --stats-port "$proxy_stats" \
     --difficulty "$difficulty" --vardiff-min "$difficulty" --vardiff-max "$difficulty" --ban-threshold 0 > "$proxy_log" 2>&1 &
   proxy=$!

@@ -245,6 +245,8 @@ public final class StratumServer implements AutoCloseable {
                         acceptAll((ServerSocketChannel) k.channel(), (Listener) k.attachment());
                     }
                 }
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // A drain closed the listening sockets while this loop was accepting: nothing more to accept.
             } catch (IOException | RuntimeException e) {
                 if (running) {
                     LOG.error("acceptor error", e);

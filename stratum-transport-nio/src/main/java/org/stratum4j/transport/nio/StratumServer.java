@@ -388,7 +388,8 @@ public final class StratumServer implements AutoCloseable {
         int backlog = 4096;
         int socketSendBuffer;
         int tlsHandshakeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        long fanOutSliceNanos = Long.getLong("stratum4j.fanOutSliceMicros", 300) * 1000;
+        /** How long a loop writes a new job before it serves reads again ({@link Builder#fanOutSlice}). */
+        long fanOutSliceNanos = 300_000;
     }
 
     /** Server settings, each checked when set. */

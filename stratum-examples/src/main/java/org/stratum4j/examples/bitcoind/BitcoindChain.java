@@ -70,6 +70,8 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter, Bloc
     @Override
     public void stop() {
         running = false;
+        // Closing the client first ends a long poll under way (blocking I/O does not heed interrupts).
+        rpc.close();
         poller.shutdownNow();
         submitter.shutdownNow();
         try {
@@ -78,7 +80,6 @@ public final class BitcoindChain implements TemplateSource, BlockSubmitter, Bloc
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        rpc.close();
     }
 
     /** False from the failed call that loses the node until it answers again. */

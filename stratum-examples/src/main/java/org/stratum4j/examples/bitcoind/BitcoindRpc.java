@@ -7,28 +7,25 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpRetryException;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.net.URL;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stratum4j.core.bitcoin.Hex;
 import org.stratum4j.core.bitcoin.Network;
@@ -39,7 +36,10 @@ import org.stratum4j.examples.store.BlockLookup;
 
 /**
  * A Bitcoin Core JSON-RPC client for a pool: {@code getblocktemplate} (plain and long-poll),
- * {@code submitblock} and {@code getblockchaininfo}, over the JDK's {@link HttpClient}.
+ * {@code submitblock} and {@code getblockchaininfo}, over the JDK's {@link HttpURLConnection}
+ * (one short-lived connection per call: no idle connection for the node to close under it; and
+ * not the JDK's {@code java.net.http} client, whose TLS set-up and 600 classes cost a pool 15 MB
+ * resident for a plain-HTTP node on the same machine).
  *
  * <p>Every call has a deadline that covers connecting, the headers and the whole body, and a cap
  * on the body's size, so a node that hangs or sends garbage gives a typed {@link RpcException}
@@ -62,9 +62,13 @@ public final class BitcoindRpc implements AutoCloseable {
     private final Duration requestTimeout;
     private final Duration longPollTimeout;
     private final int maxResponseBytes;
-    private final HttpClient http;
-    /** The HTTP client's threads, ours to stop: the JDK 17 client has no close of its own. */
-    private final ExecutorService httpThreads;
+    private final URL endpoint;
+    private final int connectTimeoutMillis;
+    /** Cuts a call at its deadline: a read timeout alone would let a node that trickles bytes hold a call forever. */
+    private final ScheduledExecutorService deadlines;
+    /** The calls under way, cut by {@link #close}. */
+    private final Set<HttpURLConnection> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     private final AtomicLong ids = new AtomicLong();
 
     private BitcoindRpc(Builder b) {
@@ -73,23 +77,30 @@ public final class BitcoindRpc implements AutoCloseable {
         this.requestTimeout = b.requestTimeout;
         this.longPollTimeout = b.longPollTimeout;
         this.maxResponseBytes = b.maxResponseBytes;
-        AtomicInteger n = new AtomicInteger();
-        this.httpThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bitcoind-rpc-" + n.incrementAndGet());
+        this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis());
+        try {
+            this.endpoint = b.url.toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("the node's URL " + b.url + " is not a URL: " + e.getMessage(), e);
+        }
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bitcoind-rpc-deadlines");
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).version(HttpClient.Version.HTTP_1_1)
-                .executor(httpThreads).build();
     }
 
     /**
-     * Stops the client's threads; calls after this fail. The JDK's own selector thread ends once
-     * the client is no longer referenced.
+     * Ends the calls under way (they fail as interrupted) and stops the deadline thread; calls
+     * after this fail the same way.
      */
     @Override
     public void close() {
-        httpThreads.shutdownNow();
+        closed = true;
+        for (HttpURLConnection c : inFlight) {
+            c.disconnect();
+        }
+        deadlines.shutdownNow();
     }
 
     /** A builder for a node at {@code url} (e.g. {@code http://127.0.0.1:8332/}). */
@@ -194,17 +205,21 @@ public final class BitcoindRpc implements AutoCloseable {
 
     private <T> T call(String method, ParamsWriter params, Duration timeout, ResultReader<T> reader) throws RpcException {
         byte[] body = request(method, params);
-        HttpResponse<byte[]> response = send(body, timeout);
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        Reply response = send(body, timeout);
+        if (response.status() == 401 || response.status() == 403) {
             if (auth.refresh()) {
                 response = send(body, timeout);
             }
-            if (response.statusCode() == 401 || response.statusCode() == 403) {
+            if (response.status() == 401 || response.status() == 403) {
                 throw new RpcException(RpcException.Kind.UNAUTHORIZED, "the node at " + url + " refused the credentials ("
-                        + auth + ", HTTP " + response.statusCode() + ")", response.statusCode(), null, null);
+                        + auth + ", HTTP " + response.status() + ")", response.status(), null, null);
             }
         }
-        return parse(method, response.statusCode(), response.body(), reader);
+        return parse(method, response.status(), response.body(), reader);
+    }
+
+    /** An HTTP answer: its status and its whole body. */
+    private record Reply(int status, byte[] body) {
     }
 
     /**
@@ -221,40 +236,92 @@ public final class BitcoindRpc implements AutoCloseable {
         };
     }
 
-    private HttpResponse<byte[]> send(byte[] body, Duration timeout) throws RpcException {
-        HttpRequest request = HttpRequest.newBuilder(url)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Authorization", auth.header())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request, info -> new CappedBody(maxResponseBytes));
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new RpcException(RpcException.Kind.TIMEOUT, "the node at " + url + " did not answer within " + timeout, e);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new RpcException(RpcException.Kind.INTERRUPTED, "interrupted while waiting for the node at " + url, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ResponseTooLarge) {
-                throw new RpcException(RpcException.Kind.BAD_RESPONSE, "the node at " + url + " sent more than "
-                        + maxResponseBytes + " bytes", cause);
-            }
-            if (cause instanceof HttpConnectTimeoutException || cause instanceof HttpTimeoutException) {
-                throw new RpcException(RpcException.Kind.TIMEOUT, "the node at " + url + " did not answer within " + timeout,
-                        cause);
-            }
-            if (cause instanceof ConnectException) {
-                throw new RpcException(RpcException.Kind.UNREACHABLE, "cannot connect to the node at " + url + " ("
-                        + cause + ")", cause);
-            }
-            throw new RpcException(RpcException.Kind.UNREACHABLE, "lost the connection to the node at " + url + " ("
-                    + cause + ")", cause);
+    private Reply send(byte[] body, Duration timeout) throws RpcException {
+        if (closed) {
+            throw new RpcException(RpcException.Kind.INTERRUPTED, "the RPC client for " + url + " is closed", null);
         }
+        HttpURLConnection c;
+        try {
+            c = (HttpURLConnection) endpoint.openConnection(Proxy.NO_PROXY);
+            c.setRequestMethod("POST");
+        } catch (IOException e) {
+            throw new RpcException(RpcException.Kind.UNREACHABLE, "cannot connect to the node at " + url + " (" + e + ")", e);
+        }
+        long millis = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        c.setConnectTimeout((int) Math.min(connectTimeoutMillis, millis));
+        c.setReadTimeout((int) millis);
+        c.setUseCaches(false);
+        c.setInstanceFollowRedirects(false);
+        c.setDoOutput(true);
+        c.setRequestProperty("Content-Type", "application/json");
+        c.setRequestProperty("Authorization", auth.header());
+        c.setRequestProperty("Connection", "close");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        inFlight.add(c);
+        ScheduledFuture<?> cut;
+        try {
+            cut = deadlines.schedule(c::disconnect, millis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.remove(c);
+            throw new RpcException(RpcException.Kind.INTERRUPTED, "the RPC client for " + url + " is closed", e);
+        }
+        try {
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body);
+            }
+            int status;
+            try {
+                status = c.getResponseCode();
+            } catch (HttpRetryException e) {
+                return new Reply(e.responseCode(), new byte[0]);
+            }
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            if (in == null) {
+                return new Reply(status, new byte[0]);
+            }
+            byte[] bytes;
+            try (in) {
+                bytes = readCapped(in);
+            }
+            long announced = c.getContentLengthLong();
+            if (announced >= 0 && bytes.length < announced) {
+                // HttpURLConnection ends a body cut short as if it were complete.
+                throw new java.io.EOFException("the connection closed after " + bytes.length + " of " + announced + " bytes");
+            }
+            return new Reply(status, bytes);
+        } catch (ResponseTooLarge e) {
+            throw new RpcException(RpcException.Kind.BAD_RESPONSE, "the node at " + url + " sent more than "
+                    + maxResponseBytes + " bytes", e);
+        } catch (IOException e) {
+            if (closed) {
+                throw new RpcException(RpcException.Kind.INTERRUPTED, "the RPC client for " + url + " was closed during the call", e);
+            }
+            if (e instanceof SocketTimeoutException || System.nanoTime() - deadline >= 0) {
+                throw new RpcException(RpcException.Kind.TIMEOUT, "the node at " + url + " did not answer within " + timeout, e);
+            }
+            if (e instanceof ConnectException) {
+                throw new RpcException(RpcException.Kind.UNREACHABLE, "cannot connect to the node at " + url + " (" + e + ")", e);
+            }
+            throw new RpcException(RpcException.Kind.UNREACHABLE, "lost the connection to the node at " + url + " (" + e + ")", e);
+        } finally {
+            cut.cancel(false);
+            inFlight.remove(c);
+            c.disconnect();
+        }
+    }
+
+    /** The body, up to the cap: a node sending more is cut off at once instead of buffered. */
+    private byte[] readCapped(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = in.read(chunk)) >= 0) {
+            if (out.size() + n > maxResponseBytes) {
+                throw new ResponseTooLarge(maxResponseBytes);
+            }
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
     }
 
     private byte[] request(String method, ParamsWriter params) {
@@ -409,7 +476,7 @@ public final class BitcoindRpc implements AutoCloseable {
         return new ChainInfo(chain, blocks, best, ibd);
     }
 
-    /** The body size went over the cap: the subscription is cancelled at once instead of buffering it. */
+    /** The body size went over the cap: the connection is dropped at once instead of buffering the rest. */
     private static final class ResponseTooLarge extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -418,55 +485,6 @@ public final class BitcoindRpc implements AutoCloseable {
         }
     }
 
-    /** Buffers a body up to a cap. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final int cap;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-
-        CappedBody(int cap) {
-            this.cap = cap;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer b : items) {
-                if (buffer.size() + b.remaining() > cap) {
-                    subscription.cancel();
-                    result.completeExceptionally(new ResponseTooLarge(cap));
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                buffer.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
-        }
-    }
 
     /** Settings for a {@link BitcoindRpc}, checked when built. */
     public static final class Builder {

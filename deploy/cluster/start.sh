@@ -104,7 +104,8 @@ fi
 
 servers=""
 for i in $(seq 0 $((n - 1))); do
-  cmd=(java -jar "$jar" --bind 127.0.0.1 --port $((base + i)) --stats-port $((stats_base + i)) --instance-id "$i" --proxy-protocol
+  # The README's launch command: jvm.options and two malloc arenas (a small resident set per process).
+  cmd=(env MALLOC_ARENA_MAX=2 java @"$PWD/jvm.options" -jar "$jar" --bind 127.0.0.1 --port $((base + i)) --stats-port $((stats_base + i)) --instance-id "$i" --proxy-protocol
        "${chain_args[@]}" --reconnect-address "127.0.0.1:$front" --mode pool --payout-address "$demo_address" --database "$DATABASE" --share-log "$work/journal-$i.jsonl")
   # shellcheck disable=SC2206
   cmd+=(${POOL_ARGS:-})

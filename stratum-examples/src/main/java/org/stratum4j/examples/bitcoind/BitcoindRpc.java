@@ -47,7 +47,8 @@ import org.stratum4j.examples.store.BlockLookup;
  * straight from the stream into {@link BlockTemplateParser}.
  *
  * <p>Thread-safe; blocking. Call it from a thread that may wait (a template poller, a block
- * submitter), never from an event loop.
+ * submitter), never from an event loop. Interrupting the calling thread does not end a call
+ * (blocking I/O does not heed it); its deadline does, and {@link #close} ends every call under way.
  */
 public final class BitcoindRpc implements AutoCloseable {
 

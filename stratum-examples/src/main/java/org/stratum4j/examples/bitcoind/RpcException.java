@@ -23,7 +23,7 @@ public final class RpcException extends Exception {
         BAD_RESPONSE,
         /** The node answered with a JSON-RPC error object; see {@link #rpcCode()}. */
         NODE_ERROR,
-        /** The calling thread was interrupted while waiting. */
+        /** The client was closed before or during the call ({@link BitcoindRpc#close}). */
         INTERRUPTED
     }
 

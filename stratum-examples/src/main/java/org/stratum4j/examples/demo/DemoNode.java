@@ -171,15 +171,8 @@ public final class DemoNode implements AutoCloseable {
                     reply(ex, 500, error(call.id, -22, "Block decode failed"));
                     return;
                 }
-                Optional<String> verdict;
-                try {
-                    verdict = chain.submitSerialized(block).toCompletableFuture().get(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    reply(ex, 500, error(call.id, -1, "interrupted"));
-                    return;
-                } catch (Exception e) {
-                    reply(ex, 500, error(call.id, -1, "the chain did not judge the block: " + e));
+                Optional<String> verdict = awaitChain(ex, call, chain.submitSerialized(block), "judge the block");
+                if (verdict == null) {
                     return;
                 }
                 reply(ex, 200, result(call.id, g -> {
@@ -218,15 +211,8 @@ public final class DemoNode implements AutoCloseable {
                     reply(ex, 500, error(call.id, -8, "nblocks must be a number of blocks, 1..1000"));
                     return;
                 }
-                List<Sha256Hash> hashes;
-                try {
-                    hashes = chain.foundElsewhere(call.firstNumber.intValue()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    reply(ex, 500, error(call.id, -1, "interrupted"));
-                    return;
-                } catch (Exception e) {
-                    reply(ex, 500, error(call.id, -1, "the chain did not make the blocks: " + e));
+                List<Sha256Hash> hashes = awaitChain(ex, call, chain.foundElsewhere(call.firstNumber.intValue()), "make the blocks");
+                if (hashes == null) {
                     return;
                 }
                 reply(ex, 200, result(call.id, g -> {
@@ -249,6 +235,22 @@ public final class DemoNode implements AutoCloseable {
             }));
             default -> reply(ex, 404, error(call.id, -32601, "Method not found"));
         }
+    }
+
+    /**
+     * What the chain's thread answers, within 30 s; null after replying with the error when it
+     * does not ({@code what}: what the chain failed to do, for the message).
+     */
+    private <T> T awaitChain(HttpExchange ex, Call call, java.util.concurrent.CompletionStage<T> stage, String what) throws IOException {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply(ex, 500, error(call.id, -1, "interrupted"));
+        } catch (Exception e) {
+            reply(ex, 500, error(call.id, -1, "the chain did not " + what + ": " + e));
+        }
+        return null;
     }
 
     /** The current template, or with a long-poll id the first one after it (at most the hold later). */

@@ -202,7 +202,8 @@ public final class LoadGenMain {
         int connections = whole(o, "connections", 1000, 1, 1_000_000);
         int processes = whole(o, "processes", 1, 1, 64);
         int rate = whole(o, "rate", 1000, 0, 1_000_000);
-        int seconds = whole(o, "seconds", 60, 0, 86_400) + whole(o, "warmup-seconds", 5, 0, 3600);
+        int warmup = whole(o, "warmup-seconds", 5, 0, 3600);
+        int seconds = whole(o, "seconds", 60, 0, 86_400) + warmup;
         int connectRate = whole(o, "connect-rate", 4000, 1, 1_000_000);
         int idle = whole(o, "idle-seconds", 5, 0, 3600);
         int drain = whole(o, "drain-seconds", 5, 0, 600);
@@ -214,7 +215,7 @@ public final class LoadGenMain {
                     + "18,000 per process (each process may open 20,000 files here); raise --processes");
         }
         InetSocketAddress target = pool(o);
-        List<Integer> blocksAt = blocksAt(o, whole(o, "warmup-seconds", 5, 0, 3600), whole(o, "seconds", 60, 0, 86_400));
+        List<Integer> blocksAt = blocksAt(o, warmup, seconds - warmup);
         PoolProbe probe = o.containsKey("stats-url") ? new PoolProbe(URI.create(o.get("stats-url"))) : null;
         PoolProbe.Sample before = probe == null ? null : probe.sample(true);
 
@@ -248,7 +249,7 @@ public final class LoadGenMain {
         }
 
         Thread blockMaker = blocksAt.isEmpty() ? null
-                : startBlockMaker(o.get("new-block-command"), startAt + whole(o, "warmup-seconds", 5, 0, 3600) * 1000L, blocksAt, out);
+                : startBlockMaker(o.get("new-block-command"), startAt + warmup * 1000L, blocksAt, out);
         PoolProbe.Sample loaded = null;
         if (probe != null) {
             // Wait for the connections (or the start), then weigh the pool while they sit idle.
@@ -332,6 +333,9 @@ public final class LoadGenMain {
                     Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                     boolean done = p.waitFor(30, TimeUnit.SECONDS);
+                    if (!done) {
+                        p.destroyForcibly();
+                    }
                     out.printf(Locale.ROOT, "new block at %s: %s%n", s < 0 ? -s + " s before the window (in the warm-up)" : s + " s into the window",
                             !done ? "the command did not finish in 30 s" : p.exitValue() == 0 ? "made" : "the command failed (exit " + p.exitValue() + ")");
                 } catch (InterruptedException e) {

@@ -154,9 +154,7 @@ final class EventLoop implements Runnable {
                     sv2Engine.deliver(c.sv2.session, a);
                 }
                 // Written now rather than at the end of the iteration: the slice's length is measured in writes done.
-                if (c.dirty) {
-                    c.flush();
-                }
+                flushDirty();
                 if (System.nanoTime() - deadline >= 0) {
                     return;
                 }

@@ -73,16 +73,9 @@ final class LineFramer {
     private boolean cutInScratch(ByteBuffer src, Sink sink) {
         int n = Math.min(src.remaining(), scratch.length);
         src.get(scratch, 0, n);
-        int start = 0;
-        for (int i = 0; i < n; i++) {
-            if (scratch[i] != '\n') {
-                continue;
-            }
-            int end = i > start && scratch[i - 1] == '\r' ? i - 1 : i;
-            if (end - start > maxLine || !sink.line(scratch, start, end - start)) {
-                return false;
-            }
-            start = i + 1;
+        int start = cut(scratch, 0, n, sink);
+        if (start < 0) {
+            return false;
         }
         int rest = n - start;
         if (rest > maxLine + 1) {
@@ -98,19 +91,9 @@ final class LineFramer {
     }
 
     private boolean drainPending(Sink sink) {
-        int start = 0;
-        for (int i = scanned; i < length; i++) {
-            if (pending[i] != '\n') {
-                continue;
-            }
-            int end = i > start && pending[i - 1] == '\r' ? i - 1 : i;
-            if (end - start > maxLine) {
-                return false;
-            }
-            if (!sink.line(pending, start, end - start)) {
-                return false;
-            }
-            start = i + 1;
+        int start = cut(pending, scanned, length, sink);
+        if (start < 0) {
+            return false;
         }
         if (start > 0) {
             System.arraycopy(pending, start, pending, 0, length - start);
@@ -121,6 +104,27 @@ final class LineFramer {
             pending = null;
         }
         return length <= maxLine + 1;
+    }
+
+    /**
+     * Hands every complete line of {@code buf[0, to)} to the sink, looking for newlines from
+     * {@code scanFrom} (the bytes before hold none).
+     *
+     * @return where the unfinished tail starts, or −1 to stop: a line over the cap, or the sink said so
+     */
+    private int cut(byte[] buf, int scanFrom, int to, Sink sink) {
+        int start = 0;
+        for (int i = scanFrom; i < to; i++) {
+            if (buf[i] != '\n') {
+                continue;
+            }
+            int end = i > start && buf[i - 1] == '\r' ? i - 1 : i;
+            if (end - start > maxLine || !sink.line(buf, start, end - start)) {
+                return -1;
+            }
+            start = i + 1;
+        }
+        return start;
     }
 
     /** Bytes held of an unfinished line. */
